@@ -1,0 +1,94 @@
+"""Load stage: a data folder -> a validated :class:`~reportgen.model.Dataset`.
+
+Reads ``organization.yaml`` and every file under ``outcomes/``, validates each, checks
+the rules that span files, and collects *all* problems before raising one
+:class:`~reportgen.errors.DataError`. Lint warnings travel on ``Dataset.warnings``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import DataError, Issue, Severity
+from ..model import Dataset, OrganizationFile, Outcome
+from .checks import check_duplicate_outcomes, check_organization, check_outcome
+from .lint import lint_document
+from .source import LOADERS, LocatedDocument, load_document
+from .validate import validate
+
+__all__ = ["LOADERS", "load_dataset"]
+
+ORGANIZATION_STEM = "organization"
+OUTCOMES_DIR = "outcomes"
+
+
+def _find_organization_file(root: Path) -> Path:
+    candidates = sorted(p for p in root.glob(f"{ORGANIZATION_STEM}.*") if p.suffix.lower() in LOADERS)
+    if not candidates:
+        looked_for = ", ".join(f"{ORGANIZATION_STEM}{suffix}" for suffix in sorted(LOADERS))
+        raise DataError([Issue(f"no organization file in the data folder (looked for {looked_for})", file=root)])
+    return candidates[0]
+
+
+def _outcome_files(root: Path) -> list[Path]:
+    folder = root / OUTCOMES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def load_dataset(root: Path | str) -> Dataset:
+    """Load and validate every data file under ``root``.
+
+    Raises :class:`DataError` listing every error found; warnings are returned on the dataset.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError([Issue("data folder does not exist", file=root)])
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+
+    def read(file: Path) -> LocatedDocument | None:
+        try:
+            doc = load_document(file)
+        except DataError as exc:
+            errors.extend(exc.issues)
+            return None
+        warnings.extend(lint_document(doc))
+        return doc
+
+    org_doc = read(_find_organization_file(root))
+    org_file = validate(OrganizationFile, org_doc, errors) if org_doc else None
+    if org_doc is not None and isinstance(org_doc.data, dict):
+        ids = [str(o.get("id")) for o in org_doc.data.get("offices") or [] if isinstance(o, dict)]
+        pids = [str(p.get("id")) for p in org_doc.data.get("partners") or [] if isinstance(p, dict)]
+        errors.extend(check_organization(org_doc, ids, pids))
+
+    outcomes: list[tuple[Outcome, LocatedDocument]] = []
+    files = _outcome_files(root)
+    if not files:
+        errors.append(Issue(f"no outcome files in {root / OUTCOMES_DIR}", file=root / OUTCOMES_DIR))
+    for file in files:
+        doc = read(file)
+        outcome = validate(Outcome, doc, errors) if doc else None
+        if outcome is not None and doc is not None:
+            outcomes.append((outcome, doc))
+
+    if org_file is not None:
+        offices = {office.id: office for office in org_file.offices}
+        partners = {partner.id: partner for partner in org_file.partners}
+        for outcome, doc in outcomes:
+            errors.extend(check_outcome(outcome, doc, org_file.organization, offices, partners))
+    errors.extend(check_duplicate_outcomes(outcomes))
+
+    if errors or org_file is None or org_doc is None:
+        raise DataError(errors + [w for w in warnings if w.severity is Severity.ERROR])
+    return Dataset(
+        root=root,
+        organization=org_file.organization,
+        offices=offices,
+        partners=partners,
+        outcomes={outcome.id: outcome for outcome, _ in outcomes},
+        sources={ORGANIZATION_STEM: org_doc.file, **{o.id: d.file for o, d in outcomes}},
+        warnings=tuple(warnings),
+    )

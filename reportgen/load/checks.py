@@ -1,0 +1,110 @@
+"""Rules that span fields or files: references, duplicates, years, currencies, shares.
+
+Each check yields located :class:`~reportgen.errors.Issue` objects; none raises, so every
+problem in a dataset is reported in one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+
+from ..errors import Issue
+from ..model import Organization, Outcome
+from .source import LocatedDocument
+from .validate import dotted
+
+
+def _issue(doc: LocatedDocument, path: tuple[object, ...], message: str) -> Issue:
+    return Issue(message, file=doc.file, line=doc.line_of(path), field=dotted(path))
+
+
+def check_outcome(
+    outcome: Outcome,
+    doc: LocatedDocument,
+    organization: Organization,
+    office_ids: Mapping[str, object],
+    partner_ids: Mapping[str, object],
+) -> Iterator[Issue]:
+    """Every cross-field and cross-file rule for one outcome file."""
+    period = outcome.period
+    span = f"{period.start}-{period.end}"
+    if outcome.office not in office_ids:
+        yield _issue(doc, ("office",), f"office {outcome.office!r} is not defined in organization.yaml")
+    if outcome.report_year is not None and outcome.report_year not in period:
+        yield _issue(doc, ("report_year",), f"must be within the period {span}, got {outcome.report_year}")
+
+    seen_cells: dict[tuple[str, int], int] = {}
+    currencies: set[str] = set()
+    for i, row in enumerate(outcome.contributions):
+        if row.partner not in partner_ids:
+            yield _issue(
+                doc, ("contributions", i, "partner"), f"partner {row.partner!r} is not defined in organization.yaml"
+            )
+        if row.year not in period:
+            yield _issue(doc, ("contributions", i, "year"), f"must be within the period {span}, got {row.year}")
+        key = (row.partner, row.year)
+        if key in seen_cells:
+            yield _issue(
+                doc,
+                ("contributions", i),
+                f"duplicate row for partner {row.partner!r} in {row.year} (first at contributions[{seen_cells[key]}])",
+            )
+        seen_cells.setdefault(key, i)
+        currencies.add(row.currency or organization.currency)
+    if len(currencies) > 1:
+        yield _issue(
+            doc,
+            ("contributions",),
+            f"mixes currencies {', '.join(sorted(currencies))}; one currency per report (convert before loading)",
+        )
+
+    seen_years: dict[int, int] = {}
+    for i, note in enumerate(outcome.progress):
+        if note.year not in period:
+            yield _issue(doc, ("progress", i, "year"), f"must be within the period {span}, got {note.year}")
+        if note.year in seen_years:
+            yield _issue(
+                doc,
+                ("progress", i, "year"),
+                f"second note for {note.year} (first at progress[{seen_years[note.year]}])",
+            )
+        seen_years.setdefault(note.year, i)
+
+    seen_resource_years: set[int] = set()
+    for i, line in enumerate(outcome.resources):
+        if line.year not in period:
+            yield _issue(doc, ("resources", i, "year"), f"must be within the period {span}, got {line.year}")
+        if line.year in seen_resource_years:
+            yield _issue(doc, ("resources", i, "year"), f"second resources row for {line.year}")
+        seen_resource_years.add(line.year)
+
+    if outcome.sdg_allocation:
+        shares = sum((share.share for share in outcome.sdg_allocation), Decimal(0))
+        if shares != 100:
+            yield _issue(doc, ("sdg_allocation",), f"shares must sum to 100, got {shares}")
+
+    seen_indicators: set[str] = set()
+    for i, indicator in enumerate(outcome.indicators):
+        if indicator.id in seen_indicators:
+            yield _issue(doc, ("indicators", i, "id"), f"duplicate indicator id {indicator.id!r}")
+        seen_indicators.add(indicator.id)
+
+
+def check_organization(doc: LocatedDocument, office_ids: list[str], partner_ids: list[str]) -> Iterator[Issue]:
+    """Duplicate office and partner ids in organization.yaml."""
+    for section, ids in (("offices", office_ids), ("partners", partner_ids)):
+        seen: set[str] = set()
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                yield _issue(doc, (section, i, "id"), f"duplicate id {ident!r}")
+            seen.add(ident)
+
+
+def check_duplicate_outcomes(docs: list[tuple[Outcome, LocatedDocument]]) -> Iterator[Issue]:
+    """An outcome id defined by two files."""
+    first: dict[str, LocatedDocument] = {}
+    for outcome, doc in docs:
+        if outcome.id in first:
+            yield _issue(doc, ("id",), f"duplicate outcome id {outcome.id!r} (also in {first[outcome.id].file})")
+        first.setdefault(outcome.id, doc)

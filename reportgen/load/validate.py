@@ -1,0 +1,77 @@
+"""Turning a located document into model objects, with every error located.
+
+Pydantic's errors are rewritten into the project's form:
+``file:line: contributions[3].development: must be >= 0, got -5``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from ..errors import Issue
+from .source import LocatedDocument
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def dotted(path: Sequence[object]) -> str:
+    """``('contributions', 3, 'development')`` -> ``contributions[3].development``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit() and out):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _got(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(error: ErrorDetails) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    given = error.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling against docs/data-format.md)"
+    bounds = {
+        "greater_than_equal": (">=", "ge"),
+        "greater_than": (">", "gt"),
+        "less_than_equal": ("<=", "le"),
+        "less_than": ("<", "lt"),
+    }
+    if kind in bounds:
+        op, key = bounds[kind]
+        return f"must be {op} {ctx.get(key)}, got {_got(given)}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern", "").startswith("^[a-z0-9]"):
+        return f"must be an id of lowercase letters, digits and hyphens, got {_got(given)}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    message = error["msg"][0].lower() + error["msg"][1:]
+    return f"{message}, got {_got(given)}"
+
+
+def issues_from(exc: ValidationError, doc: LocatedDocument, prefix: Sequence[object] = ()) -> list[Issue]:
+    """One located :class:`Issue` per pydantic error."""
+    issues = []
+    for error in exc.errors():
+        loc = [part for part in error["loc"] if not (isinstance(part, str) and part.startswith("["))]
+        path = [*prefix, *loc]
+        issues.append(Issue(_message(error), file=doc.file, line=doc.line_of(path), field=dotted(path) or None))
+    return issues
+
+
+def validate(model: type[M], doc: LocatedDocument, issues: list[Issue]) -> M | None:
+    """Validate ``doc.data`` as ``model``; on failure add located issues and return None."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        issues.extend(issues_from(exc, doc))
+        return None

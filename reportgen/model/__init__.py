@@ -1,0 +1,47 @@
+"""Typed, frozen data model: money, the entities read from data files, the dataset."""
+
+from .dataset import Dataset
+from .entities import (
+    Contribution,
+    CoreSplit,
+    Indicator,
+    IndicatorType,
+    Office,
+    Organization,
+    OrganizationFile,
+    Outcome,
+    Partner,
+    Period,
+    ProgressNote,
+    ProgressStatus,
+    ResourceLine,
+    SdgLink,
+    SdgShare,
+    StrategicPlan,
+    YearValue,
+)
+from .money import Money, is_currency_code, total
+
+__all__ = [
+    "Contribution",
+    "CoreSplit",
+    "Dataset",
+    "Indicator",
+    "IndicatorType",
+    "Money",
+    "Office",
+    "Organization",
+    "OrganizationFile",
+    "Outcome",
+    "Partner",
+    "Period",
+    "ProgressNote",
+    "ProgressStatus",
+    "ResourceLine",
+    "SdgLink",
+    "SdgShare",
+    "StrategicPlan",
+    "YearValue",
+    "is_currency_code",
+    "total",
+]

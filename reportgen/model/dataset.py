@@ -1,0 +1,40 @@
+"""A loaded, validated dataset: the organization, its offices, partners and outcomes.
+
+Built by ``reportgen.load``; every reference inside it has been checked, so later
+stages can look things up without defensive code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Issue, UsageError
+from .entities import Office, Organization, Outcome, Partner
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything one data folder holds, validated and cross-referenced."""
+
+    root: Path
+    organization: Organization
+    offices: Mapping[str, Office]
+    partners: Mapping[str, Partner]
+    outcomes: Mapping[str, Outcome]
+    sources: Mapping[str, Path] = field(default_factory=dict)
+    warnings: tuple[Issue, ...] = ()
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        try:
+            return self.outcomes[outcome_id]
+        except KeyError:
+            known = ", ".join(sorted(self.outcomes)) or "none"
+            raise UsageError(f"no outcome {outcome_id!r} in {self.root} (known: {known})") from None
+
+    def office_of(self, outcome: Outcome) -> Office:
+        return self.offices[outcome.office]
+
+    def source_of(self, outcome_id: str) -> Path | None:
+        return self.sources.get(outcome_id)
