@@ -1,0 +1,60 @@
+"""Locale-aware formatting of money, numbers, percentages and dates (Babel).
+
+Used by the chart stage (alt text, labels) and as Jinja filters. Amounts stay
+Decimal; whole amounts print without decimals (``$98,145``), others with the
+currency's minor units (``$1,250.50``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent, get_currency_precision, parse_pattern
+
+from .model.money import Money
+
+
+@lru_cache(maxsize=32)
+def locale_of(name: str) -> Locale:
+    """A Babel Locale from ``en_US`` or ``en-US``."""
+    return Locale.parse(name.replace("-", "_"))
+
+
+def money(value: Money, locale: str) -> str:
+    """``Money(98145, USD)`` -> ``$98,145`` in en_US; cents only when present."""
+    loc = locale_of(locale)
+    pattern = parse_pattern(loc.currency_formats["standard"].pattern)
+    digits = 0 if value.amount == value.amount.to_integral_value() else get_currency_precision(value.currency)
+    pattern.frac_prec = (digits, digits)
+    return str(pattern.apply(value.amount, loc, currency=value.currency, currency_digits=False))
+
+
+def number(value: Decimal | int, locale: str) -> str:
+    """A plain number with the locale's grouping; decimals kept as given."""
+    return format_decimal(value, locale=locale_of(locale), decimal_quantization=False)
+
+
+def percent(fraction: Decimal | None, locale: str, digits: int = 0) -> str:
+    """A fraction 0-1 as a percentage: ``Decimal('0.25')`` -> ``25%``."""
+    if fraction is None:
+        return "–"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(fraction, format=fmt, locale=locale_of(locale))
+
+
+def long_date(value: dt.date, locale: str) -> str:
+    """``2025-06-30`` -> ``June 30, 2025`` in en_US."""
+    return format_date(value, format="long", locale=locale_of(locale))
+
+
+def indicator_value(value: Decimal | None, unit: str, locale: str) -> str:
+    """An indicator value in its unit: percent units print with ``%``."""
+    if value is None:
+        return "–"
+    if unit.lower() in {"percent", "%", "percentage"}:
+        return format_percent(value / 100, format="#,##0.#%", locale=locale_of(locale))
+    return number(value, locale)
