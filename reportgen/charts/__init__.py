@@ -1,0 +1,24 @@
+"""Chart stage: report models -> ChartFigure objects (SVG + alt text), via matplotlib (Agg)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+matplotlib.rcParams["svg.hashsalt"] = "reportgen"  # deterministic ids in the SVG
+matplotlib.rcParams["svg.fonttype"] = "path"  # glyphs as paths: exact in print, no font lookup
+
+from ..build.brief_model import BriefReport  # noqa: E402
+from .contributions import contributions_alt_text, contributions_chart  # noqa: E402
+from .figure import ChartFigure  # noqa: E402
+
+__all__ = ["ChartFigure", "brief_charts", "contributions_alt_text", "contributions_chart"]
+
+
+def brief_charts(report: BriefReport) -> dict[str, ChartFigure]:
+    """Every chart of an outcome brief, keyed by id."""
+    charts: dict[str, ChartFigure] = {}
+    chart = contributions_chart(report.contributions, report.locale)
+    if chart is not None:
+        charts[chart.id] = chart
+    return charts

@@ -1,0 +1,28 @@
+"""A rendered chart: SVG markup plus the text alternative made from the same numbers."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class ChartFigure:
+    """A chart ready to embed: an id, a caption, vector SVG and alt text."""
+
+    id: str
+    caption: str
+    svg: str
+    alt: str
+
+
+def to_svg(figure: Figure) -> str:
+    """Serialise ``figure`` as deterministic SVG (no date, fixed ids) and release it."""
+    buffer = io.StringIO()
+    try:
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "reportgen"})
+    finally:
+        figure.clear()
+    return buffer.getvalue()
