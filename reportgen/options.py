@@ -1,0 +1,20 @@
+"""Options that change how a report is rendered (not what it says)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class PageSize(StrEnum):
+    A4 = "A4"
+    LETTER = "letter"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Rendering choices shared by every report of a run."""
+
+    page_size: PageSize = PageSize.A4
+    templates_dir: Path | None = None  # a user's folder, searched before the built-in templates

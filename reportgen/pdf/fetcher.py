@@ -1,0 +1,50 @@
+"""WeasyPrint's URL fetcher: serves the project's assets, user templates and inline data.
+
+Everything else (http, https, ftp, file paths outside the allowed folders, any other
+scheme) is refused with a logged warning naming the URL. Nothing reaches the network.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+LOGGER = logging.getLogger("reportgen.fetch")
+
+
+class RefusedURL(URLFetchingError):  # type: ignore[misc]
+    """A URL outside what reports may load; WeasyPrint skips the resource."""
+
+
+class SafeFetcher(URLFetcher):  # type: ignore[misc]
+    """Fetch ``data:`` URLs and files under ``roots``; refuse everything else."""
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=1)
+        self.roots = tuple(root.resolve() for root in roots)
+        self.refused: list[str] = []
+
+    def _refuse(self, url: str, why: str) -> RefusedURL:
+        self.refused.append(url)
+        LOGGER.warning("refused to load %s: %s", url[:200], why)
+        return RefusedURL(f"refused {url[:200]}: {why}")
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise self._refuse(url, f"scheme {scheme or '(none)'!r} is not allowed")
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise self._refuse(url, "remote file URLs are not allowed")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise self._refuse(url, "outside the project's assets and templates")
+        if not path.is_file():
+            raise self._refuse(url, "no such file")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {})
