@@ -1,0 +1,5 @@
+"""``python -m reportgen``: the command-line interface."""
+
+from .cli import main
+
+main()
