@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent, get_currency_precision, parse_pattern
+from babel.numbers import format_decimal, get_currency_precision, parse_pattern
 
 from .model.money import Money
 
@@ -42,8 +42,15 @@ def percent(fraction: Decimal | None, locale: str, digits: int = 0) -> str:
     """A fraction 0-1 as a percentage: ``Decimal('0.25')`` -> ``25%``."""
     if fraction is None:
         return "–"
-    fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(fraction, format=fmt, locale=locale_of(locale))
+    return _percent(fraction, locale, digits, digits)
+
+
+def _percent(fraction: Decimal, locale: str, min_digits: int, max_digits: int) -> str:
+    """``fraction`` in the locale's own percent pattern (``25 %`` in fr_FR), with the given decimals."""
+    loc = locale_of(locale)
+    pattern = parse_pattern(loc.percent_formats[None].pattern)
+    pattern.frac_prec = (min_digits, max_digits)
+    return str(pattern.apply(fraction, loc))
 
 
 def long_date(value: dt.date, locale: str) -> str:
@@ -56,5 +63,5 @@ def indicator_value(value: Decimal | None, unit: str, locale: str) -> str:
     if value is None:
         return "–"
     if unit.lower() in {"percent", "%", "percentage"}:
-        return format_percent(value / 100, format="#,##0.#%", locale=locale_of(locale))
+        return _percent(value / 100, locale, 0, 2)
     return number(value, locale)

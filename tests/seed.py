@@ -6,14 +6,15 @@ data/ would fail them.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cf5ee7f4fb6c2d90.txt"
-if not SEED.exists():  # a checkout beside shared/ under another name
-    SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_cf5ee7f4fb6c2d90.txt"
+#: The project's shared material sits beside the checkout (``../shared``); REPORTGEN_SHARED overrides.
+SHARED = Path(os.environ.get("REPORTGEN_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SEED = SHARED / "seed" / "000_cf5ee7f4fb6c2d90.txt"
 
 _ROW_START = re.compile(r"^(?P<partner>[A-Z][^|\n]*?) \| ", re.M)
 _CELL = re.compile(
@@ -38,6 +39,8 @@ def _amount(text: str) -> Decimal:
 
 
 def seed_text() -> str:
+    if not SEED.is_file():
+        raise FileNotFoundError(f"the seed page is missing: {SEED} (set REPORTGEN_SHARED to the shared/ folder)")
     return SEED.read_text(encoding="utf-8")
 
 
@@ -52,8 +55,15 @@ def contribution_cells() -> list[SeedCell]:
         partner = start.group("partner").strip()
         for m in _CELL.finditer(segment):
             assert m.group("total") == m.group("total2")
-            cells.append(SeedCell(partner, int(m.group("year")), _amount(m.group("total")),
-                                  _amount(m.group("dev")), _amount(m.group("hum"))))
+            cells.append(
+                SeedCell(
+                    partner,
+                    int(m.group("year")),
+                    _amount(m.group("total")),
+                    _amount(m.group("dev")),
+                    _amount(m.group("hum")),
+                )
+            )
         for m in _NO_DATA.finditer(segment):
             cells.append(SeedCell(partner, int(m.group("year")), None, None, None))
     return cells

@@ -14,7 +14,7 @@ from ..model import Dataset, OrganizationFile, Outcome
 from .checks import check_duplicate_outcomes, check_organization, check_outcome
 from .lint import lint_document
 from .source import LOADERS, LocatedDocument, load_document
-from .validate import validate
+from .validate import IndexMap, validate, validate_with_rest
 
 __all__ = ["LOADERS", "load_dataset"]
 
@@ -65,21 +65,26 @@ def load_dataset(root: Path | str) -> Dataset:
         errors.extend(check_organization(org_doc, ids, pids))
 
     outcomes: list[tuple[Outcome, LocatedDocument]] = []
+    to_check: list[tuple[Outcome, LocatedDocument, IndexMap]] = []
     files = _outcome_files(root)
     if not files:
         errors.append(Issue(f"no outcome files in {root / OUTCOMES_DIR}", file=root / OUTCOMES_DIR))
     for file in files:
         doc = read(file)
-        outcome = validate(Outcome, doc, errors) if doc else None
-        if outcome is not None and doc is not None:
+        if doc is None:
+            continue
+        outcome, rest, index_map = validate_with_rest(Outcome, doc, errors)
+        if outcome is not None:
             outcomes.append((outcome, doc))
+        if rest is not None:
+            to_check.append((rest, doc, index_map))
 
     if org_file is not None:
         offices = {office.id: office for office in org_file.offices}
         partners = {partner.id: partner for partner in org_file.partners}
-        for outcome, doc in outcomes:
-            errors.extend(check_outcome(outcome, doc, org_file.organization, offices, partners))
-    errors.extend(check_duplicate_outcomes(outcomes))
+        for outcome, doc, index_map in to_check:
+            errors.extend(check_outcome(outcome, doc, org_file.organization, offices, partners, index_map))
+    errors.extend(check_duplicate_outcomes([(outcome, doc) for outcome, doc, _ in to_check]))
 
     if errors or org_file is None or org_doc is None:
         raise DataError(errors + [w for w in warnings if w.severity is Severity.ERROR])

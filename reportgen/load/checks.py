@@ -6,7 +6,7 @@ problem in a dataset is reported in one run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from ..errors import Issue
@@ -19,42 +19,63 @@ def _issue(doc: LocatedDocument, path: tuple[object, ...], message: str) -> Issu
     return Issue(message, file=doc.file, line=doc.line_of(path), field=dotted(path))
 
 
+class _Locator:
+    """Maps list indices of a pruned outcome back to the rows of the file."""
+
+    def __init__(self, doc: LocatedDocument, index_map: Mapping[str, Sequence[int]]) -> None:
+        self.doc, self.index_map = doc, index_map
+
+    def index(self, name: str, i: int) -> int:
+        kept = self.index_map.get(name)
+        return kept[i] if kept is not None else i
+
+    def issue(self, path: tuple[object, ...], message: str) -> Issue:
+        if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int):
+            path = (path[0], self.index(path[0], path[1]), *path[2:])
+        return _issue(self.doc, path, message)
+
+
 def check_outcome(
     outcome: Outcome,
     doc: LocatedDocument,
     organization: Organization,
     office_ids: Mapping[str, object],
     partner_ids: Mapping[str, object],
+    index_map: Mapping[str, Sequence[int]] | None = None,
 ) -> Iterator[Issue]:
-    """Every cross-field and cross-file rule for one outcome file."""
+    """Every cross-field and cross-file rule for one outcome file.
+
+    ``index_map`` maps list positions of ``outcome`` back to the file's rows when invalid
+    rows were dropped before these checks (see ``validate_with_rest``).
+    """
+    at = _Locator(doc, index_map or {})
     period = outcome.period
     span = f"{period.start}-{period.end}"
     if outcome.office not in office_ids:
-        yield _issue(doc, ("office",), f"office {outcome.office!r} is not defined in organization.yaml")
+        yield at.issue(("office",), f"office {outcome.office!r} is not defined in organization.yaml")
     if outcome.report_year is not None and outcome.report_year not in period:
-        yield _issue(doc, ("report_year",), f"must be within the period {span}, got {outcome.report_year}")
+        yield at.issue(("report_year",), f"must be within the period {span}, got {outcome.report_year}")
 
     seen_cells: dict[tuple[str, int], int] = {}
     currencies: set[str] = set()
     for i, row in enumerate(outcome.contributions):
         if row.partner not in partner_ids:
-            yield _issue(
-                doc, ("contributions", i, "partner"), f"partner {row.partner!r} is not defined in organization.yaml"
+            yield at.issue(
+                ("contributions", i, "partner"), f"partner {row.partner!r} is not defined in organization.yaml"
             )
         if row.year not in period:
-            yield _issue(doc, ("contributions", i, "year"), f"must be within the period {span}, got {row.year}")
+            yield at.issue(("contributions", i, "year"), f"must be within the period {span}, got {row.year}")
         key = (row.partner, row.year)
         if key in seen_cells:
-            yield _issue(
-                doc,
+            first = at.index("contributions", seen_cells[key])
+            yield at.issue(
                 ("contributions", i),
-                f"duplicate row for partner {row.partner!r} in {row.year} (first at contributions[{seen_cells[key]}])",
+                f"duplicate row for partner {row.partner!r} in {row.year} (first at contributions[{first}])",
             )
         seen_cells.setdefault(key, i)
         currencies.add(row.currency or organization.currency)
     if len(currencies) > 1:
-        yield _issue(
-            doc,
+        yield at.issue(
             ("contributions",),
             f"mixes currencies {', '.join(sorted(currencies))}; one currency per report (convert before loading)",
         )
@@ -62,32 +83,29 @@ def check_outcome(
     seen_years: dict[int, int] = {}
     for i, note in enumerate(outcome.progress):
         if note.year not in period:
-            yield _issue(doc, ("progress", i, "year"), f"must be within the period {span}, got {note.year}")
+            yield at.issue(("progress", i, "year"), f"must be within the period {span}, got {note.year}")
         if note.year in seen_years:
-            yield _issue(
-                doc,
-                ("progress", i, "year"),
-                f"second note for {note.year} (first at progress[{seen_years[note.year]}])",
-            )
+            first_note = at.index("progress", seen_years[note.year])
+            yield at.issue(("progress", i, "year"), f"second note for {note.year} (first at progress[{first_note}])")
         seen_years.setdefault(note.year, i)
 
     seen_resource_years: set[int] = set()
     for i, line in enumerate(outcome.resources):
         if line.year not in period:
-            yield _issue(doc, ("resources", i, "year"), f"must be within the period {span}, got {line.year}")
+            yield at.issue(("resources", i, "year"), f"must be within the period {span}, got {line.year}")
         if line.year in seen_resource_years:
-            yield _issue(doc, ("resources", i, "year"), f"second resources row for {line.year}")
+            yield at.issue(("resources", i, "year"), f"second resources row for {line.year}")
         seen_resource_years.add(line.year)
 
     if outcome.sdg_allocation:
         shares = sum((share.share for share in outcome.sdg_allocation), Decimal(0))
         if shares != 100:
-            yield _issue(doc, ("sdg_allocation",), f"shares must sum to 100, got {shares}")
+            yield at.issue(("sdg_allocation",), f"shares must sum to 100, got {shares}")
 
     seen_indicators: set[str] = set()
     for i, indicator in enumerate(outcome.indicators):
         if indicator.id in seen_indicators:
-            yield _issue(doc, ("indicators", i, "id"), f"duplicate indicator id {indicator.id!r}")
+            yield at.issue(("indicators", i, "id"), f"duplicate indicator id {indicator.id!r}")
         seen_indicators.add(indicator.id)
 
 

@@ -17,7 +17,7 @@ from .validate import dotted
 _PLACEHOLDERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"lorem\s+ipsum", re.I), "placeholder text ('Lorem ipsum')"),
     (re.compile(r"dummy text of the printing", re.I), "placeholder text ('dummy text')"),
-    (re.compile(r"^\s*(tbd|tbc|xxx+|n/?a|to be (?:determined|confirmed))\s*$", re.I), "placeholder value"),
+    (re.compile(r"^\s*(tbd|tbc|xxx+|n/a|to be (?:determined|confirmed))\s*$", re.I), "placeholder value"),
     (
         re.compile(r"^\s*no data available\s*$", re.I),
         "'No data available' written as a value; leave the field out instead",

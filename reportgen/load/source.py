@@ -57,16 +57,25 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
 _DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
-def _record_lines(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> None:
+def _record_lines(
+    node: yaml.Node, path: PathKey, lines: dict[PathKey, int], duplicates: list[tuple[PathKey, int]]
+) -> None:
+    """Record the line of every field path; collect keys given twice in one mapping."""
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
-            child = (*path, str(key_node.value))
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in seen:
+                duplicates.append((child, key_node.start_mark.line + 1))
+                continue
+            seen.add(key)
             lines[child] = key_node.start_mark.line + 1
-            _record_lines(value_node, child, lines)
+            _record_lines(value_node, child, lines, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*path, str(index)), lines)
+            _record_lines(item, (*path, str(index)), lines, duplicates)
 
 
 def _read_text(file: Path) -> str:
@@ -105,7 +114,22 @@ def load_yaml(file: Path) -> LocatedDocument:
     finally:
         loader.dispose()
     lines: dict[PathKey, int] = {}
-    _record_lines(node, (), lines)
+    duplicates: list[tuple[PathKey, int]] = []
+    _record_lines(node, (), lines, duplicates)
+    if duplicates:
+        from .validate import dotted
+
+        raise DataError(
+            [
+                Issue(
+                    f"key given twice (first at line {lines[path]}); only one value can be right",
+                    file=file,
+                    line=line,
+                    field=dotted(path),
+                )
+                for path, line in duplicates
+            ]
+        )
     return LocatedDocument(file=file, data=data, lines=lines)
 
 

@@ -52,6 +52,10 @@ def _message(error: ErrorDetails) -> str:
         return f"must be {op} {ctx.get(key)}, got {_got(given)}"
     if kind == "string_pattern_mismatch" and ctx.get("pattern", "").startswith("^[a-z0-9]"):
         return f"must be an id of lowercase letters, digits and hyphens, got {_got(given)}"
+    if kind == "string_type" and isinstance(given, bool):
+        return (
+            f"must be text, got {str(given).lower()} (YAML reads yes/no/on/off as true/false: put the value in quotes)"
+        )
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     message = error["msg"][0].lower() + error["msg"][1:]
@@ -75,3 +79,52 @@ def validate(model: type[M], doc: LocatedDocument, issues: list[Issue]) -> M | N
     except ValidationError as exc:
         issues.extend(issues_from(exc, doc))
         return None
+
+
+IndexMap = dict[str, list[int]]
+
+
+def prune_invalid_items(data: Any, exc: ValidationError) -> tuple[Any, IndexMap] | None:
+    """``data`` without the list items pydantic rejected, and where the kept items came from.
+
+    Lets the cross-field rules still run on the valid rest of a file that has schema
+    errors, so all problems of a file are reported together. Returns None when an error
+    is outside a top-level list item (then no sound rest remains to check).
+    """
+    if not isinstance(data, dict):
+        return None
+    drop: dict[str, set[int]] = {}
+    for error in exc.errors():
+        loc = error["loc"]
+        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int) and isinstance(data.get(loc[0]), list):
+            drop.setdefault(loc[0], set()).add(loc[1])
+        else:
+            return None
+    pruned = dict(data)
+    index_map: IndexMap = {}
+    for name, bad in drop.items():
+        kept = [i for i in range(len(data[name])) if i not in bad]
+        pruned[name] = [data[name][i] for i in kept]
+        index_map[name] = kept
+    return pruned, index_map
+
+
+def validate_with_rest(
+    model: type[M], doc: LocatedDocument, issues: list[Issue]
+) -> tuple[M | None, M | None, IndexMap]:
+    """Validate ``doc``; returns (valid model or None, model of the valid rest for rule checks, index map).
+
+    When the whole file is valid both models are the same object and the index map is empty.
+    """
+    try:
+        valid = model.model_validate(doc.data)
+        return valid, valid, {}
+    except ValidationError as exc:
+        issues.extend(issues_from(exc, doc))
+        rest = prune_invalid_items(doc.data, exc)
+    if rest is None:
+        return None, None, {}
+    try:
+        return None, model.model_validate(rest[0]), rest[1]
+    except ValidationError:
+        return None, None, {}

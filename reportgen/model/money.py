@@ -19,7 +19,7 @@ def is_currency_code(code: str) -> bool:
     return code in _ISO_CURRENCIES
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Money:
     """An exact amount of one currency."""
 

@@ -101,7 +101,9 @@ def test_user_templates_override_one_partial(data_copy: Path, tmp_path: Path) ->
 def test_broken_template_fails_with_its_location_and_exit_1(data_copy: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     (templates / "partials" / "brief").mkdir(parents=True)
-    (templates / "partials" / "brief" / "title.html").write_text("<h1>\n{{ report.outcome.nope( }}</h1>", encoding="utf-8")
+    (templates / "partials" / "brief" / "title.html").write_text(
+        "<h1>\n{{ report.outcome.nope( }}</h1>", encoding="utf-8"
+    )
     out = tmp_path / "out"
     result = run("build", "--templates", templates, "--data", data_copy, "--out", out)
     assert result.returncode == 1
