@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck unit goldens clean
+.PHONY: setup demo test lint typecheck readme-images clean
 
 setup:
 	@scripts/setup.sh
@@ -21,6 +21,10 @@ typecheck: setup
 
 test: setup lint typecheck
 	$(BIN)/pytest
+
+readme-images: demo
+	pdftoppm -png -r 70 -f 1 -l 1 -singlefile output/briefs/mex-justice.pdf docs/img/brief-mex-justice-page1
+	pdftoppm -png -r 70 -f 2 -l 2 -singlefile output/briefs/col-economic.pdf docs/img/brief-col-economic-page2
 
 clean:
 	rm -rf output .pytest_cache .mypy_cache .ruff_cache
