@@ -27,19 +27,46 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem in the input, located as precisely as the source allows."""
+    """One problem in the input, located as precisely as the source allows.
+
+    ``line`` is the line (YAML, JSON) or row (CSV, XLSX); ``column`` the spreadsheet
+    column letter; ``sheet`` the workbook sheet. Printed compiler-style:
+    ``data/tables/finance.xlsx[contributions]:5:D: development: must be >= 0, got -5``.
+    """
 
     message: str
     file: Path | None = None
     line: int | None = None
     field: str | None = None
     severity: Severity = Severity.ERROR
+    column: str | None = None
+    sheet: str | None = None
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
         where = str(self.file) if self.file is not None else "<data>"
+        if self.sheet:
+            where += f"[{self.sheet}]"
         if self.line is not None:
             where += f":{self.line}"
-        prefix = f"{where}: "
+            if self.column:
+                where += f":{self.column}"
+        return where
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """A JSON-ready form for machine-readable output."""
+        return {
+            "file": str(self.file) if self.file is not None else None,
+            "sheet": self.sheet,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        prefix = f"{self.where}: "
         if self.field:
             prefix += f"{self.field}: "
         if self.severity is Severity.WARNING:
@@ -54,12 +81,17 @@ class ReportgenError(Exception):
 
 
 class DataError(ReportgenError):
-    """The input data is invalid; ``issues`` lists every problem found."""
+    """The input data is invalid; ``issues`` lists every problem found.
+
+    ``warnings`` carries the lint warnings found in the same run, so a report of the
+    errors can show them too; they are not part of the message.
+    """
 
     exit_code = 2
 
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[Issue], warnings: list[Issue] | None = None) -> None:
         self.issues = list(issues)
+        self.warnings = list(warnings or [])
         count = len(self.issues)
         head = f"{count} problem{'s' if count != 1 else ''} in the data"
         super().__init__(head + ":\n" + "\n".join(f"  {issue}" for issue in self.issues))

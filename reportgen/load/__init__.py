@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DataError, Issue, Severity
+from ..errors import DataError, Issue
 from ..model import Dataset, OrganizationFile, Outcome
 from .checks import check_duplicate_outcomes, check_organization, check_outcome
-from .lint import lint_document
-from .source import LOADERS, LocatedDocument, load_document
+from .lint import lint_across, lint_document, lint_outcome
+from .location import LocatedDocument
+from .source import LOADERS, load_document
+from .tables import TABLES, TABLES_DIR, merge_tables, read_tables
 from .validate import IndexMap, validate, validate_with_rest
 
-__all__ = ["LOADERS", "load_dataset"]
+__all__ = ["LOADERS", "TABLES", "TABLES_DIR", "load_dataset"]
 
 ORGANIZATION_STEM = "organization"
 OUTCOMES_DIR = "outcomes"
@@ -64,18 +66,26 @@ def load_dataset(root: Path | str) -> Dataset:
         pids = [str(p.get("id")) for p in org_doc.data.get("partners") or [] if isinstance(p, dict)]
         errors.extend(check_organization(org_doc, ids, pids))
 
-    outcomes: list[tuple[Outcome, LocatedDocument]] = []
-    to_check: list[tuple[Outcome, LocatedDocument, IndexMap]] = []
     files = _outcome_files(root)
     if not files:
         errors.append(Issue(f"no outcome files in {root / OUTCOMES_DIR}", file=root / OUTCOMES_DIR))
-    for file in files:
-        doc = read(file)
-        if doc is None:
-            continue
+    docs = [doc for doc in map(read, files) if doc is not None]
+    warnings.extend(lint_across(docs))
+
+    # Table rows (CSV / XLSX) join the outcome they name before anything is validated.
+    rows, table_issues = read_tables(root)
+    errors.extend(table_issues)
+    by_id = {str(d.data["id"]): d for d in docs if isinstance(d.data, dict) and "id" in d.data}
+    currency = org_file.organization.currency if org_file is not None else "USD"
+    errors.extend(merge_tables(rows, by_id, currency))
+
+    outcomes: list[tuple[Outcome, LocatedDocument]] = []
+    to_check: list[tuple[Outcome, LocatedDocument, IndexMap]] = []
+    for doc in docs:
         outcome, rest, index_map = validate_with_rest(Outcome, doc, errors)
         if outcome is not None:
             outcomes.append((outcome, doc))
+            warnings.extend(lint_outcome(outcome, doc))
         if rest is not None:
             to_check.append((rest, doc, index_map))
 
@@ -87,7 +97,7 @@ def load_dataset(root: Path | str) -> Dataset:
     errors.extend(check_duplicate_outcomes([(outcome, doc) for outcome, doc, _ in to_check]))
 
     if errors or org_file is None or org_doc is None:
-        raise DataError(errors + [w for w in warnings if w.severity is Severity.ERROR])
+        raise DataError(errors, warnings)
     return Dataset(
         root=root,
         organization=org_file.organization,

@@ -11,12 +11,11 @@ from decimal import Decimal
 
 from ..errors import Issue
 from ..model import Organization, Outcome
-from .source import LocatedDocument
-from .validate import dotted
+from .location import LocatedDocument
 
 
 def _issue(doc: LocatedDocument, path: tuple[object, ...], message: str) -> Issue:
-    return Issue(message, file=doc.file, line=doc.line_of(path), field=dotted(path))
+    return doc.issue(path, message)
 
 
 class _Locator:

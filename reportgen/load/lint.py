@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import Issue, Severity
-from .source import LocatedDocument
-from .validate import dotted
+from ..model import Outcome
+from .location import LocatedDocument
 
 _PLACEHOLDERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"lorem\s+ipsum", re.I), "placeholder text ('Lorem ipsum')"),
@@ -52,18 +52,66 @@ def _repeated_sentence(text: str) -> str | None:
 def lint_document(doc: LocatedDocument) -> Iterator[Issue]:
     """Warnings for placeholder and repeated text anywhere in ``doc``."""
     for path, text in _strings(doc.data, ()):
-        line, field = doc.line_of(path), dotted(path) or None
         for pattern, label in _PLACEHOLDERS:
             if pattern.search(text):
-                yield Issue(label, file=doc.file, line=line, field=field, severity=Severity.WARNING)
+                yield doc.issue(path, label, Severity.WARNING)
                 break
         repeated = _repeated_sentence(text)
         if repeated:
             snippet = repeated if len(repeated) <= 60 else repeated[:57] + "..."
-            yield Issue(
-                f"the same sentence appears more than once: {snippet!r}",
-                file=doc.file,
-                line=line,
-                field=field,
-                severity=Severity.WARNING,
+            yield doc.issue(path, f"the same sentence appears more than once: {snippet!r}", Severity.WARNING)
+
+
+#: A progress note longer than this does not fit a 2-4 page brief (about 1.5 pages of text).
+MAX_NOTE_WORDS = 1000
+#: Paragraphs shorter than this are too generic to flag when two outcomes share them.
+_MIN_SHARED_PARAGRAPH = 80
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [
+        " ".join(block.split()) for block in re.split(r"\n\s*\n", text) if len(block.strip()) >= _MIN_SHARED_PARAGRAPH
+    ]
+
+
+def _narratives(doc: LocatedDocument) -> Iterator[tuple[tuple[object, ...], str]]:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if isinstance(data.get("statement"), str):
+        yield ("statement",), data["statement"]
+    for index, note in enumerate(data.get("progress") or []):
+        if isinstance(note, dict) and isinstance(note.get("note"), str):
+            yield ("progress", index, "note"), note["note"]
+
+
+def lint_across(docs: list[LocatedDocument]) -> Iterator[Issue]:
+    """Narrative paragraphs pasted into two outcome files (one warning at each later copy)."""
+    first_seen: dict[str, tuple[LocatedDocument, tuple[object, ...]]] = {}
+    for doc in docs:
+        for path, text in _narratives(doc):
+            for paragraph in _paragraphs(text):
+                if paragraph not in first_seen:
+                    first_seen[paragraph] = (doc, path)
+                    continue
+                other, other_path = first_seen[paragraph]
+                if other is not doc:
+                    where = f"{other.file}:{other.locate(other_path).line}"
+                    snippet = paragraph[:57] + "..." if len(paragraph) > 60 else paragraph
+                    yield doc.issue(path, f"paragraph also appears in {where}: {snippet!r}", Severity.WARNING)
+
+
+def lint_outcome(outcome: Outcome, doc: LocatedDocument) -> Iterator[Issue]:
+    """Warnings that need the validated outcome: a missing report-year note, a note too long."""
+    from ..build import default_report_year
+
+    year = default_report_year(outcome)
+    if not any(note.year == year for note in outcome.progress):
+        path = ("report_year",) if outcome.report_year is not None else ("progress",)
+        yield doc.issue(path, f"no progress note for the report year {year}", Severity.WARNING)
+    for index, note in enumerate(outcome.progress):
+        words = len(note.note.split())
+        if words > MAX_NOTE_WORDS:
+            yield doc.issue(
+                ("progress", index, "note"),
+                f"note is {words} words; a brief has room for about {MAX_NOTE_WORDS}",
+                Severity.WARNING,
             )

@@ -7,8 +7,8 @@ errors found later can point at the exact place. Loaders are chosen by file exte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -16,29 +16,16 @@ from typing import Any
 import yaml
 
 from ..errors import DataError, Issue
-
-PathKey = tuple[str, ...]
+from .location import LocatedDocument, Location, PathKey, dotted
 
 #: Largest data file read, in bytes. Larger files are refused before parsing.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Most values one document may expand to (YAML aliases can make a small file huge).
+MAX_NODES = 500_000
 
 
-@dataclass(frozen=True)
-class LocatedDocument:
-    """A parsed data file: its data and the line of every field path."""
-
-    file: Path
-    data: Any
-    lines: dict[PathKey, int] = field(default_factory=dict)
-
-    def line_of(self, path: Sequence[object]) -> int | None:
-        """The line of ``path`` or of its nearest located parent."""
-        key = tuple(str(part) for part in path)
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return self.lines.get(())
+class _TooLarge(Exception):
+    pass
 
 
 class _DecimalSafeLoader(yaml.SafeLoader):
@@ -61,6 +48,8 @@ def _record_lines(
     node: yaml.Node, path: PathKey, lines: dict[PathKey, int], duplicates: list[tuple[PathKey, int]]
 ) -> None:
     """Record the line of every field path; collect keys given twice in one mapping."""
+    if len(lines) > MAX_NODES:
+        raise _TooLarge
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -107,18 +96,29 @@ def load_yaml(file: Path) -> LocatedDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
+        column = str(mark.column + 1) if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise DataError([Issue(f"invalid YAML: {problem}", file=file, line=line)]) from exc
+        raise DataError([Issue(f"invalid YAML: {problem}", file=file, line=line, column=column)]) from exc
+    except RecursionError as exc:
+        raise DataError([Issue("invalid YAML: nested too deeply", file=file)]) from exc
     except yaml.YAMLError as exc:
         raise DataError([Issue(f"invalid YAML: {exc}", file=file)]) from exc
     finally:
         loader.dispose()
+    return _located(file, node, data)
+
+
+def _located(file: Path, node: yaml.Node, data: Any) -> LocatedDocument:
+    """``data`` with the line of every field path, from its YAML node tree."""
     lines: dict[PathKey, int] = {}
     duplicates: list[tuple[PathKey, int]] = []
-    _record_lines(node, (), lines, duplicates)
+    try:
+        _record_lines(node, (), lines, duplicates)
+    except _TooLarge:
+        raise DataError(
+            [Issue(f"document expands to more than {MAX_NODES} values (YAML aliases?); refused", file=file)]
+        ) from None
     if duplicates:
-        from .validate import dotted
-
         raise DataError(
             [
                 Issue(
@@ -130,13 +130,31 @@ def load_yaml(file: Path) -> LocatedDocument:
                 for path, line in duplicates
             ]
         )
-    return LocatedDocument(file=file, data=data, lines=lines)
+    return LocatedDocument(file=file, data=data, locations={p: Location(file, n) for p, n in lines.items()})
+
+
+def load_json(file: Path) -> LocatedDocument:
+    """Parse a JSON file with exact decimals, recording the line of every field."""
+    text = _read_text(file)
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise DataError([Issue(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=str(exc.colno))]) from exc
+    except RecursionError as exc:
+        raise DataError([Issue("invalid JSON: nested too deeply", file=file)]) from exc
+    try:  # JSON is YAML: its node tree gives the lines (and catches keys given twice)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return LocatedDocument(file=file, data=data, locations={(): Location(file)})
+    if node is None:
+        raise DataError([Issue("file is empty", file=file)])
+    return _located(file, node, data)
 
 
 Loader = Callable[[Path], LocatedDocument]
 
 #: Loaders by file extension (lowercase, with the dot).
-LOADERS: dict[str, Loader] = {".yaml": load_yaml, ".yml": load_yaml}
+LOADERS: dict[str, Loader] = {".yaml": load_yaml, ".yml": load_yaml, ".json": load_json}
 
 
 def load_document(file: Path) -> LocatedDocument:

@@ -13,20 +13,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import Issue
-from .source import LocatedDocument
+from .location import LocatedDocument
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def dotted(path: Sequence[object]) -> str:
-    """``('contributions', 3, 'development')`` -> ``contributions[3].development``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int) or (isinstance(part, str) and part.isdigit() and out):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 def _got(value: Any) -> str:
@@ -68,7 +57,7 @@ def issues_from(exc: ValidationError, doc: LocatedDocument, prefix: Sequence[obj
     for error in exc.errors():
         loc = [part for part in error["loc"] if not (isinstance(part, str) and part.startswith("["))]
         path = [*prefix, *loc]
-        issues.append(Issue(_message(error), file=doc.file, line=doc.line_of(path), field=dotted(path) or None))
+        issues.append(doc.issue(path, _message(error)))
     return issues
 
 

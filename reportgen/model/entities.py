@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from ..sdg import TARGETS, targets_of
 from .money import is_currency_code
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -132,6 +133,8 @@ class SdgLink(_Model):
                 raise ValueError(f"SDG target must look like '5.2' or '5.a', got {target!r}")
             if goal is not None and int(match.group(1)) != goal:
                 raise ValueError(f"target {target} does not belong to goal {goal}")
+            if goal is not None and target not in TARGETS:
+                raise ValueError(f"SDG target {target} does not exist (goal {goal} has {targets_of(goal)})")
         return targets
 
 
@@ -184,15 +187,32 @@ class Indicator(_Model):
         return target
 
 
+SignedAmount = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+
 class Contribution(_Model):
+    """One partner's money for one year. Amounts are >= 0, except on a row marked
+    ``refund: true``, whose amounts are <= 0 (money returned to the partner)."""
+
     partner: Id
     year: Year
-    development: Amount
-    humanitarian: Amount
-    total: Amount | None = None
+    refund: bool = False
+    development: SignedAmount
+    humanitarian: SignedAmount
+    total: SignedAmount | None = None
     currency: str | None = None
 
     _currency = field_validator("currency")(_check_currency)
+
+    @field_validator("development", "humanitarian")
+    @classmethod
+    def _sign_matches_refund(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        if info.data.get("refund"):
+            if value > 0:
+                raise ValueError(f"must be <= 0 on a refund row, got {value}")
+        elif value < 0:
+            raise ValueError(f"must be >= 0, got {value} (a refund is a row marked refund: true)")
+        return value
 
     @field_validator("total")
     @classmethod

@@ -43,6 +43,10 @@ period: {start: 2020, end: 2024}
 
 UNDEFINED_NOBODY = "partner 'nobody' is not defined in organization.yaml"
 
+#: A progress note for the report year (2024, the period's end), so an outcome lints clean.
+NOTE = "progress:\n  - {year: 2024, status: achieved, note: The outcome was achieved.}\n"
+NEGATIVE = "must be >= 0, got -5 (a refund is a row marked refund: true)"
+
 
 def line_of(text: str, needle: str) -> int:
     """The 1-based number of the one line of ``text`` that contains ``needle``."""
@@ -164,7 +168,7 @@ def test_negative_amount(data: DataFolder) -> None:
     )
     path = data.write(text)
     line = line_of(text, "development: -5")
-    assert data.problems() == [f"{path}:{line}: contributions[1].development: must be >= 0, got -5"]
+    assert data.problems() == [f"{path}:{line}: contributions[1].development: {NEGATIVE}"]
 
 
 def test_duplicate_key_is_an_error_not_a_silent_overwrite(data: DataFolder) -> None:
@@ -343,7 +347,8 @@ def test_invalid_yaml_reports_its_line(data: DataFolder) -> None:
     text = HEADER.replace("statement: A test outcome statement.", "statement: Justice: for all")
     path = data.write(text)
     line = line_of(text, "statement:")
-    assert data.problems() == [f"{path}:{line}: invalid YAML: mapping values are not allowed here"]
+    column = text.splitlines()[line - 1].index(": for") + 1  # the second colon, 1-based
+    assert data.problems() == [f"{path}:{line}:{column}: invalid YAML: mapping values are not allowed here"]
 
 
 def test_non_utf8_file_reports_the_line_of_the_bad_byte(data: DataFolder) -> None:
@@ -360,15 +365,15 @@ def test_empty_file(data: DataFolder, content: str) -> None:
 
 
 def test_unsupported_extension_lists_the_supported_ones(data: DataFolder) -> None:
-    path = data.write('{"id": "x"}', "x.json")
-    assert data.problems() == [f"{path}: unsupported file type '.json'; supported: .yaml, .yml"]
+    path = data.write("id,office\nx,mex\n", "x.txt")
+    assert data.problems() == [f"{path}: unsupported file type '.txt'; supported: .json, .yaml, .yml"]
 
 
 def test_missing_organization_file(data: DataFolder) -> None:
     data.write(HEADER)
     (data.root / "organization.yaml").unlink()
     assert data.problems() == [
-        f"{data.root}: no organization file in the data folder (looked for organization.yaml, organization.yml)"
+        f"{data.root}: no organization file in the data folder (looked for organization.json, organization.yaml, organization.yml)"
     ]
 
 
@@ -392,7 +397,7 @@ contributions:
         [
             f"{path}:1: statement: required field is missing",
             f"{path}:{line_of(text, 'colour')}: colour: unknown field (check its spelling against docs/data-format.md)",
-            f"{path}:{line_of(text, '-5')}: contributions[0].development: must be >= 0, got -5",
+            f"{path}:{line_of(text, '-5')}: contributions[0].development: {NEGATIVE}",
             f"{path}:{line_of(text, 'ZZZ')}: contributions[1].currency: not an ISO 4217 currency code, got 'ZZZ'",
         ]
     )
@@ -437,7 +442,7 @@ def test_schema_and_rule_problems_are_reported_together(data: DataFolder) -> Non
     )
     path = data.write(text)
     problems = data.problems()
-    assert f"{path}:{line_of(text, '-5')}: contributions[1].development: must be >= 0, got -5" in problems
+    assert f"{path}:{line_of(text, '-5')}: contributions[1].development: {NEGATIVE}" in problems
     assert f"{path}:{line_of(text, 'nobody')}: contributions[0].partner: {UNDEFINED_NOBODY}" in problems
 
 
@@ -445,7 +450,7 @@ def test_schema_and_rule_problems_are_reported_together(data: DataFolder) -> Non
 
 
 def test_clean_data_has_no_warnings(data: DataFolder) -> None:
-    data.write(HEADER)
+    data.write(HEADER + NOTE)
     assert data.load().warnings == ()
 
 
@@ -467,7 +472,7 @@ def test_clean_data_has_no_warnings(data: DataFolder) -> None:
     ids=["lorem-ipsum", "tbd", "no-data-available"],
 )
 def test_placeholder_text_is_a_located_warning(data: DataFolder, old: str, new: str, message: str) -> None:
-    text = HEADER.replace(old, new)
+    text = HEADER.replace(old, new) + NOTE
     path = data.write(text)
     dataset = data.load()
     field = new.split(":")[0]
@@ -476,7 +481,7 @@ def test_placeholder_text_is_a_located_warning(data: DataFolder, old: str, new: 
 
 
 def test_no_data_available_in_a_nested_field(data: DataFolder) -> None:
-    text = HEADER + "indicators:\n  - id: ind-1\n    name: Number of shelters\n    source: No data available\n"
+    text = HEADER + NOTE + "indicators:\n  - id: ind-1\n    name: Number of shelters\n    source: No data available\n"
     path = data.write(text)
     [warning] = data.load().warnings
     assert warning.severity is Severity.WARNING
@@ -509,7 +514,7 @@ def test_sentence_repeated_across_fields_is_not_flagged(data: DataFolder) -> Non
 
 
 def test_warnings_do_not_stop_loading(data: DataFolder) -> None:
-    data.write(HEADER.replace("short_title: Test outcome", "short_title: TBD"))
+    data.write(HEADER.replace("short_title: Test outcome", "short_title: TBD") + NOTE)
     dataset = data.load()
     assert list(dataset.outcomes) == ["x"]
     assert len(dataset.warnings) == 1
@@ -519,5 +524,5 @@ def test_namibia_country_code_is_not_a_placeholder(data: DataFolder) -> None:
     data.write_organization(
         ORGANIZATION.replace("    country: Mexico\n", "    country: Namibia\n    country_code: NA\n")
     )
-    data.write(HEADER)
+    data.write(HEADER + NOTE)
     assert data.load().warnings == ()

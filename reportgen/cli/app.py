@@ -1,0 +1,104 @@
+"""The command group, shared options, error handling and data loading for every command."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from ..model import Dataset
+    from ..options import RenderOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def echo_err(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+
+
+def handle_errors(func: F) -> F:
+    """Turn reportgen errors into messages and exit codes; tracebacks only with --debug."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..errors import ReportgenError
+
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except ReportgenError as exc:
+            if debug:
+                raise
+            echo_err(f"error: {exc}")
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            echo_err("interrupted")
+            sys.exit(130)
+        except Exception as exc:  # an internal bug: say so, briefly
+            if debug:
+                raise
+            echo_err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+            sys.exit(EXIT_FAILED)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_data(data: Path, strict: bool) -> Dataset:
+    """Load the dataset, printing its warnings; with ``strict`` warnings are errors."""
+    from ..errors import DataError
+    from ..load import load_dataset
+
+    try:
+        dataset = load_dataset(data)
+    except DataError as exc:
+        for warning in exc.warnings:
+            click.secho(str(warning), fg="yellow", err=True)
+        raise
+    for warning in dataset.warnings:
+        click.secho(str(warning), fg="yellow", err=True)
+    if strict and dataset.warnings:
+        raise DataError(list(dataset.warnings))
+    return dataset
+
+
+def render_options(page_size: str, templates: Path | None) -> RenderOptions:
+    from ..options import PageSize, RenderOptions
+
+    return RenderOptions(page_size=PageSize(page_size), templates_dir=templates)
+
+
+data_option = click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data"),
+    show_default=True,
+    help="Data folder (organization.yaml and outcomes/).",
+)
+templates_option = click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="A folder of templates searched before the built-in ones (override one partial without copying the rest).",
+)
+page_size_option = click.option(
+    "--page-size",
+    type=click.Choice(["A4", "letter"], case_sensitive=False),
+    default="A4",
+    show_default=True,
+    callback=lambda _c, _p, v: "A4" if v.upper() == "A4" else "letter",
+)
+strict_option = click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="reportgen")
+def main(debug: bool) -> None:
+    """Turn programme-results data into print-ready PDF reports."""

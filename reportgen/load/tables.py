@@ -1,0 +1,407 @@
+"""Tabular data (CSV files and XLSX sheets) merged into the outcomes they belong to.
+
+Finance and monitoring systems export one row per partner x year (contributions), per
+indicator x year (indicator values) or per year (resources). Put such files in
+``data/tables/``: ``<table>.csv`` or any ``.xlsx`` workbook whose sheets are named after
+the tables. Each row names its outcome; rows are merged into that outcome's data before
+validation, so one set of rules checks every format and every error names the file,
+row and column of the cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import Issue
+from .cells import CellError, parse_bool, parse_indicator_value, parse_money, parse_text, parse_year
+from .location import LocatedDocument, Location, column_letter
+from .source import MAX_FILE_BYTES
+
+TABLES_DIR = "tables"
+
+#: A column's parser: (raw cell, row currency, commas group thousands) -> value.
+Parser = Callable[[object, str, bool], Any]
+
+
+def _money(value: object, currency: str, commas: bool) -> Any:
+    return parse_money(value, currency, commas_group_thousands=commas)
+
+
+def _number(value: object, _currency: str, commas: bool) -> Any:
+    return parse_indicator_value(value, commas_group_thousands=commas)
+
+
+def _year(value: object, _c: str, _k: bool) -> Any:
+    return parse_year(value)
+
+
+def _text(value: object, _c: str, _k: bool) -> Any:
+    return parse_text(value)
+
+
+def _bool(value: object, _c: str, _k: bool) -> Any:
+    return parse_bool(value)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Parser
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[Column, ...]
+    description: str
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "contributions",
+            (
+                Column("outcome", _text),
+                Column("partner", _text),
+                Column("year", _year),
+                Column("development", _money),
+                Column("humanitarian", _money),
+                Column("total", _money, required=False),
+                Column("currency", _text, required=False),
+                Column("refund", _bool, required=False),
+            ),
+            "one row per outcome x funding partner x year",
+        ),
+        TableSpec(
+            "indicator_values",
+            (Column("outcome", _text), Column("indicator", _text), Column("year", _year), Column("value", _number)),
+            "actual values: one row per outcome x indicator x year (the indicator is defined in the outcome file)",
+        ),
+        TableSpec(
+            "resources",
+            (
+                Column("outcome", _text),
+                Column("year", _year),
+                Column("budget_core", _money),
+                Column("budget_non_core", _money),
+                Column("expenditure_core", _money, required=False),
+                Column("expenditure_non_core", _money, required=False),
+            ),
+            "one row per outcome x year: planned budget and expenditure, core and non-core",
+        ),
+    )
+}
+
+#: Workbook sheets with these names (or starting with "_") are notes for people, not data.
+IGNORED_SHEETS = {"readme", "instructions", "notes"}
+
+
+@dataclass
+class Cell:
+    value: object
+    location: Location
+
+
+@dataclass
+class Row:
+    table: TableSpec
+    cells: dict[str, Cell]  # by column name, present and non-empty only
+    location: Location  # the row as a whole
+    commas_group_thousands: bool
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows_from_grid(
+    table: TableSpec,
+    grid: Iterator[tuple[int, list[object]]],
+    where: Callable[[int, int | None, str | None], Location],
+    commas: bool,
+) -> tuple[list[Row], list[Issue]]:
+    """Rows of a table from (row number, cells) pairs whose first pair is the header."""
+    issues: list[Issue] = []
+    try:
+        header_number, header = next(grid)
+    except StopIteration:
+        return [], [Issue("table is empty; the first row must name the columns", file=where(1, None, None).file)]
+    names = [parse_text(h).lower() if not _blank(h) else "" for h in header]
+    known = [c.name for c in table.columns]
+    for index, name in enumerate(names):
+        if name and name not in known:
+            loc = where(header_number, index, None)
+            issues.append(
+                Issue(
+                    f"unknown column {name!r}; the {table.name} table has: {', '.join(known)}",
+                    file=loc.file,
+                    line=loc.line,
+                    column=loc.column,
+                    sheet=loc.sheet,
+                )
+            )
+    missing = [c.name for c in table.columns if c.required and c.name not in names]
+    if missing:
+        loc = where(header_number, None, None)
+        issues.append(
+            Issue(
+                f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+                file=loc.file,
+                line=loc.line,
+                sheet=loc.sheet,
+            )
+        )
+    if issues:
+        return [], issues
+    rows = []
+    for number, values in grid:
+        cells = {
+            names[i]: Cell(value, where(number, i, names[i]))
+            for i, value in enumerate(values)
+            if i < len(names) and names[i] and not _blank(value)
+        }
+        if cells:
+            rows.append(Row(table, cells, where(number, None, table.name), commas))
+    return rows, issues
+
+
+def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
+    """A CSV table: UTF-8 (with or without BOM), comma- or semicolon-separated."""
+    table = TABLES.get(file.stem.lower())
+    if table is None:
+        return [], [
+            Issue(
+                f"unknown table {file.stem!r}; table files are: {', '.join(name + '.csv' for name in TABLES)}",
+                file=file,
+            )
+        ]
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            return [], [Issue(f"file is larger than {MAX_FILE_BYTES} bytes; refused", file=file)]
+        raw = file.read_bytes()
+    except OSError as exc:
+        return [], [Issue(f"cannot read file: {exc.strerror or exc}", file=file)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        return [], [Issue(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as 'CSV UTF-8'", file=file, line=row)]
+    if "\x00" in text:
+        return [], [Issue("not a text file (contains NUL bytes)", file=file)]
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    def where(row: int, col: int | None, label: str | None) -> Location:
+        return Location(file, row, column_letter(col) if col is not None else None, None, label)
+
+    def grid() -> Iterator[tuple[int, list[object]]]:
+        for values in reader:
+            yield reader.line_num, list(values)
+
+    try:
+        return _rows_from_grid(table, grid(), where, commas=delimiter == ",")
+    except csv.Error as exc:
+        return [], [Issue(f"malformed CSV: {exc}", file=file, line=reader.line_num)]
+
+
+def read_xlsx(file: Path) -> tuple[list[Row], list[Issue]]:
+    """Every table sheet of a workbook (read-only: values, never formulas or macros)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            return [], [Issue(f"file is larger than {MAX_FILE_BYTES} bytes; refused", file=file)]
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        return [], [Issue(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=file)]
+    rows: list[Row] = []
+    issues: list[Issue] = []
+    try:
+        for sheet in workbook.worksheets:
+            title = sheet.title
+            if title.startswith("_") or title.strip().lower() in IGNORED_SHEETS:
+                continue
+            table = TABLES.get(title.strip().lower())
+            if table is None:
+                issues.append(
+                    Issue(
+                        f"unknown sheet {title!r}; table sheets are: {', '.join(TABLES)} "
+                        "(name other sheets README or start them with '_')",
+                        file=file,
+                        sheet=title,
+                    )
+                )
+                continue
+
+            def where(row: int, col: int | None, label: str | None, _t: str = title) -> Location:
+                return Location(file, row, column_letter(col) if col is not None else None, _t, label)
+
+            def grid(_s: Any = sheet) -> Iterator[tuple[int, list[object]]]:
+                for number, values in enumerate(_s.iter_rows(values_only=True), start=1):
+                    yield number, list(values)
+
+            found, problems = _rows_from_grid(table, grid(), where, commas=True)
+            rows += found
+            issues += problems
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        issues.append(Issue(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=file))
+    finally:
+        workbook.close()
+    return rows, issues
+
+
+READERS: dict[str, Callable[[Path], tuple[list[Row], list[Issue]]]] = {".csv": read_csv, ".xlsx": read_xlsx}
+
+
+def read_tables(root: Path) -> tuple[list[Row], list[Issue]]:
+    """Every row of every table file under ``root/tables``."""
+    folder = root / TABLES_DIR
+    if not folder.is_dir():
+        return [], []
+    rows: list[Row] = []
+    issues: list[Issue] = []
+    for file in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+        reader = READERS.get(file.suffix.lower())
+        if reader is None:
+            issues.append(
+                Issue(
+                    f"unsupported table file {file.suffix or '(none)'!r}; supported: {', '.join(sorted(READERS))}",
+                    file=file,
+                )
+            )
+            continue
+        found, problems = reader(file)
+        rows += found
+        issues += problems
+    return rows, issues
+
+
+def _cell_issue(cell: Cell, message: str) -> Issue:
+    loc = cell.location
+    return Issue(message, file=loc.file, line=loc.line, field=loc.label, column=loc.column, sheet=loc.sheet)
+
+
+def _parsed(row: Row, currency: str, issues: list[Issue]) -> dict[str, Any] | None:
+    """The row's values by column, or None (with issues) when a cell cannot be read."""
+    values: dict[str, Any] = {}
+    ok = True
+    for name, cell in row.cells.items():
+        column = row.table.column(name)
+        assert column is not None  # unknown columns were refused with the header
+        try:
+            values[name] = column.parse(cell.value, currency, row.commas_group_thousands)
+        except CellError as exc:
+            issues.append(_cell_issue(cell, str(exc)))
+            ok = False
+    missing = [c.name for c in row.table.columns if c.required and c.name not in values and c.name not in row.cells]
+    for name in missing:
+        loc = row.location
+        issues.append(Issue("required value is empty", file=loc.file, line=loc.line, field=name, sheet=loc.sheet))
+        ok = False
+    return values if ok else None
+
+
+def merge_tables(rows: list[Row], docs: dict[str, LocatedDocument], default_currency: str) -> list[Issue]:
+    """Append table rows to the outcome documents they name (``docs`` by outcome id), in place."""
+    issues: list[Issue] = []
+    for row in rows:
+        outcome_cell = row.cells.get("outcome")
+        doc = docs.get(parse_text(outcome_cell.value)) if outcome_cell else None
+        if outcome_cell is not None and doc is None:
+            issues.append(
+                _cell_issue(outcome_cell, f"outcome {parse_text(outcome_cell.value)!r} is not defined in outcomes/")
+            )
+            continue
+        currency_cell = row.cells.get("currency")
+        currency = parse_text(currency_cell.value).upper() if currency_cell else default_currency
+        values = _parsed(row, currency, issues)
+        if values is None or doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            continue
+        _MERGERS[row.table.name](row, values, doc, issues)
+    return issues
+
+
+def _append(
+    doc: LocatedDocument, list_name: str, item: dict[str, Any], row: Row, fields: dict[tuple[str, ...], str]
+) -> None:
+    """Append ``item`` to ``doc.data[list_name]`` and locate its fields at their cells."""
+    target = doc.data.setdefault(list_name, [])
+    if not isinstance(target, list):
+        return
+    index = str(len(target))
+    target.append(item)
+    doc.locations[(list_name, index)] = row.location
+    for sub_path, column in fields.items():
+        cell = row.cells.get(column)
+        doc.locations[(list_name, index, *sub_path)] = cell.location if cell else row.location
+
+
+def _merge_contribution(row: Row, values: dict[str, Any], doc: LocatedDocument, issues: list[Issue]) -> None:
+    item = {k: v for k, v in values.items() if k != "outcome"}
+    _append(doc, "contributions", item, row, {(k,): k for k in item})
+
+
+def _merge_resource(row: Row, values: dict[str, Any], doc: LocatedDocument, issues: list[Issue]) -> None:
+    item: dict[str, Any] = {
+        "year": values["year"],
+        "budget": {"core": values["budget_core"], "non_core": values["budget_non_core"]},
+    }
+    fields = {("year",): "year", ("budget", "core"): "budget_core", ("budget", "non_core"): "budget_non_core"}
+    if "expenditure_core" in values or "expenditure_non_core" in values:
+        item["expenditure"] = {
+            "core": values.get("expenditure_core", 0),
+            "non_core": values.get("expenditure_non_core", 0),
+        }
+        fields |= {("expenditure", "core"): "expenditure_core", ("expenditure", "non_core"): "expenditure_non_core"}
+    _append(doc, "resources", item, row, fields)
+
+
+def _merge_indicator_value(row: Row, values: dict[str, Any], doc: LocatedDocument, issues: list[Issue]) -> None:
+    indicators = doc.data.get("indicators")
+    ident, year = values["indicator"], values["year"]
+    index = next(
+        (i for i, ind in enumerate(indicators or []) if isinstance(ind, dict) and str(ind.get("id")) == ident), None
+    )
+    if index is None or not isinstance(indicators, list):
+        issues.append(
+            _cell_issue(
+                row.cells["indicator"],
+                f"indicator {ident!r} is not defined in {doc.file.name} (define it under indicators:)",
+            )
+        )
+        return
+    actuals = indicators[index].setdefault("actuals", {})
+    if not isinstance(actuals, dict):
+        return
+    if year in actuals:
+        first = doc.locate(("indicators", index, "actuals", year))
+        issues.append(
+            _cell_issue(
+                row.cells["year"], f"a value for indicator {ident!r} in {year} is already given ({first.describe()})"
+            )
+        )
+        return
+    actuals[year] = values["value"]
+    doc.locations[("indicators", str(index), "actuals", str(year))] = row.cells["value"].location
+
+
+_MERGERS: dict[str, Callable[[Row, dict[str, Any], LocatedDocument, list[Issue]], None]] = {
+    "contributions": _merge_contribution,
+    "resources": _merge_resource,
+    "indicator_values": _merge_indicator_value,
+}
