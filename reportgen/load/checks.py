@@ -103,6 +103,9 @@ def check_outcome(
 
     seen_indicators: set[str] = set()
     for i, indicator in enumerate(outcome.indicators):
+        for year in indicator.actuals:
+            if year not in period:
+                yield at.issue(("indicators", i, "actuals", year), f"actual for {year} is outside the period {span}")
         if indicator.id in seen_indicators:
             yield at.issue(("indicators", i, "id"), f"duplicate indicator id {indicator.id!r}")
         seen_indicators.add(indicator.id)
