@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck readme-images clean
+.PHONY: setup demo test lint typecheck readme-images messages clean
 
 setup:
 	@scripts/setup.sh
@@ -25,6 +25,17 @@ test: setup lint typecheck
 readme-images: demo
 	pdftoppm -png -r 70 -f 1 -l 1 -singlefile output/briefs/mex-justice.pdf docs/img/brief-mex-justice-page1
 	pdftoppm -png -r 70 -f 2 -l 2 -singlefile output/briefs/col-economic.pdf docs/img/brief-col-economic-page2
+
+# Re-extract translatable strings and merge them into every catalog (then translate the new entries).
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --omit-header -o reportgen/locales/messages.pot reportgen templates
+	for lang in es fr; do \
+	  if [ -f reportgen/locales/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i reportgen/locales/messages.pot -d reportgen/locales -l $$lang --no-fuzzy-matching --omit-header; \
+	  else \
+	    $(BIN)/pybabel init -i reportgen/locales/messages.pot -d reportgen/locales -l $$lang; \
+	  fi; \
+	done
 
 clean:
 	rm -rf output .pytest_cache .mypy_cache .ruff_cache

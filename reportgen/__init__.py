@@ -36,6 +36,11 @@ _EXPORTS = {
     "brief_pdf": "pipeline",
     "build_all_briefs": "pipeline",
     "write_brief": "pipeline",
+    "ReportResult": "pipeline",
+    "build_all": "pipeline",
+    "report_pdf": "pipeline",
+    "write_report": "pipeline",
+    "kind": "kinds",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -50,7 +55,18 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from .build import BriefReport, build_brief
     from .errors import DataError, Issue, RenderError, ReportgenError, UnsafeResourceError, UsageError
+    from .kinds import kind
     from .load import load_dataset
     from .model import Dataset, Money
     from .options import PageSize, RenderOptions
-    from .pipeline import BriefResult, brief_html, brief_pdf, build_all_briefs, write_brief
+    from .pipeline import (
+        BriefResult,
+        ReportResult,
+        brief_html,
+        brief_pdf,
+        build_all,
+        build_all_briefs,
+        report_pdf,
+        write_brief,
+        write_report,
+    )

@@ -65,3 +65,9 @@ def indicator_value(value: Decimal | None, unit: str, locale: str) -> str:
     if unit.lower() in {"percent", "%", "percentage"}:
         return _percent(value / 100, locale, 0, 2)
     return number(value, locale)
+
+
+def language_name(code: str, locale: str) -> str:
+    """``es`` -> ``Spanish`` in en_US, ``espagnol`` in fr_FR."""
+    name = locale_of(locale).languages.get(code)
+    return str(name) if name else code

@@ -1,66 +1,133 @@
 """The pipeline, top to bottom: load -> build -> charts -> render -> PDF -> write.
 
-These functions are the library API; the CLI is a thin layer over them.
+These functions are the library API; the CLI is a thin layer over them. Every report
+kind (brief, donor, country) runs through the same functions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import BriefReport, build_brief
-from .charts import brief_charts
-from .errors import RenderError
+from .build import BriefReport
+from .errors import ReportgenError
+from .kinds import Report, ReportKind, kind
 from .load import load_dataset
 from .model import Dataset
 from .options import RenderOptions
 from .pdf import pdf_bytes, write_atomic
 from .render import HtmlDocument, render_html
 
-__all__ = ["BriefResult", "brief_html", "brief_pdf", "build_all_briefs", "load_dataset", "write_brief"]
+__all__ = [
+    "ReportResult",
+    "brief_html",
+    "brief_pdf",
+    "build_all",
+    "build_all_briefs",
+    "load_dataset",
+    "report_html",
+    "report_pdf",
+    "write_brief",
+    "write_report",
+]
 
-BRIEF_TEMPLATE = "brief.html"
 DEFAULT_OPTIONS = RenderOptions()
 
 
 @dataclass(frozen=True)
-class BriefResult:
-    """One brief written (or failed) by :func:`build_all_briefs`."""
+class ReportResult:
+    """One report written (or failed) by :func:`build_all`."""
 
-    outcome_id: str
+    kind: str
+    key: str
+    year: int
     path: Path | None
-    error: RenderError | None = None
+    error: ReportgenError | None = None
 
 
-def brief_html(report: BriefReport, options: RenderOptions = DEFAULT_OPTIONS) -> HtmlDocument:
-    """Charts and HTML for one brief report model."""
-    charts = brief_charts(report)
+BriefResult = ReportResult  # the name used before donor and country reports existed
+
+
+def report_html(report_kind: ReportKind, report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> HtmlDocument:
+    """Charts and HTML for one report model."""
+    charts = report_kind.charts(report)
     return render_html(
-        BRIEF_TEMPLATE, report, charts, options, title=report.title, lang=report.locale.replace("_", "-")
+        report_kind.template, report, charts, options, title=report.title, lang=report.lang, locale=report.locale
     )
 
 
+def report_pdf(report_kind: ReportKind, report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
+    """The PDF of one report model."""
+    return pdf_bytes(report_html(report_kind, report, options), options, report_kind.stylesheets)
+
+
+def write_report(
+    dataset: Dataset,
+    kind_name: str,
+    key: str,
+    target: Path,
+    year: int | None = None,
+    lang: str | None = None,
+    locale: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
+) -> Path:
+    """Build, render and atomically write one report; returns the path written."""
+    report_kind = kind(kind_name)
+    report = report_kind.build(dataset, key, year, lang, locale)
+    return write_atomic(report_pdf(report_kind, report, options), target)
+
+
+def build_all(
+    dataset: Dataset,
+    out_dir: Path,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    kinds: Iterable[str] = ("brief", "donor", "country"),
+    lang: str | None = None,
+    every_year: bool = False,
+) -> Iterator[ReportResult]:
+    """The reports of the given kinds the data supports (the latest year of each entity, or
+    ``every_year``); one failure never stops the rest."""
+    for kind_name in kinds:
+        report_kind = kind(kind_name)
+        for key, year in jobs_of(report_kind, dataset, every_year):
+            target = report_kind.path(out_dir, key, year, lang)
+            try:
+                path = write_report(dataset, kind_name, key, target, year, lang, None, options)
+                yield ReportResult(kind_name, key, year, path)
+            except ReportgenError as exc:
+                yield ReportResult(kind_name, key, year, None, exc)
+
+
+def jobs_of(report_kind: ReportKind, dataset: Dataset, every_year: bool = False) -> list[tuple[str, int]]:
+    """(key, year) pairs to make: every year the data supports, or the latest of each key."""
+    jobs = report_kind.jobs(dataset)
+    if every_year:
+        return jobs
+    latest: dict[str, int] = {}
+    for key, year in jobs:
+        latest[key] = max(year, latest.get(key, year))
+    return sorted(latest.items())
+
+
+# The outcome brief's names, kept for the library API of the first release.
+
+
+def brief_html(report: BriefReport, options: RenderOptions = DEFAULT_OPTIONS) -> HtmlDocument:
+    return report_html(kind("brief"), report, options)
+
+
 def brief_pdf(report: BriefReport, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
-    """The PDF of one brief report model."""
-    return pdf_bytes(brief_html(report, options), options)
+    return report_pdf(kind("brief"), report, options)
 
 
 def write_brief(
     dataset: Dataset, outcome_id: str, target: Path, year: int | None = None, options: RenderOptions = DEFAULT_OPTIONS
 ) -> Path:
-    """Build, render and atomically write one outcome brief; returns the path written."""
-    report = build_brief(dataset, outcome_id, year)
-    return write_atomic(brief_pdf(report, options), target)
+    return write_report(dataset, "brief", outcome_id, target, year, options=options)
 
 
 def build_all_briefs(
     dataset: Dataset, out_dir: Path, options: RenderOptions = DEFAULT_OPTIONS
-) -> Iterator[BriefResult]:
-    """Write ``out_dir/briefs/<outcome-id>.pdf`` for every outcome; one failure never stops the rest."""
-    for outcome_id in sorted(dataset.outcomes):
-        target = out_dir / "briefs" / f"{outcome_id}.pdf"
-        try:
-            yield BriefResult(outcome_id, write_brief(dataset, outcome_id, target, options=options))
-        except RenderError as exc:
-            yield BriefResult(outcome_id, None, exc)
+) -> Iterator[ReportResult]:
+    return build_all(dataset, out_dir, options, kinds=("brief",))

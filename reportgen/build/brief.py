@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ..errors import UsageError
-from ..model import Contribution, Dataset, Outcome
+from ..model import Contribution, Dataset, Outcome, localize
+from ..model.entities import paragraphs
 from ..model.money import Money
 from .brief_model import (
     BriefReport,
@@ -24,6 +25,7 @@ from .brief_model import (
     ResourceTable,
     Split,
 )
+from .language import resolve as resolve_language
 
 
 def data_years(outcome: Outcome) -> set[int]:
@@ -66,8 +68,10 @@ def build_contributions(dataset: Dataset, outcome: Outcome, year: int, currency:
         return ContributionTable(currency, (), (), (), None)
     years = tuple(range(min(c.year for c in rows_in_scope), max(c.year for c in rows_in_scope) + 1))
     cells: dict[str, dict[int, Split]] = {}
-    for row in rows_in_scope:
-        cells.setdefault(row.partner, {})[row.year] = _split(row, currency)
+    for row in rows_in_scope:  # a refund row nets against the same partner-year's contribution
+        by_year = cells.setdefault(row.partner, {})
+        split = _split(row, currency)
+        by_year[row.year] = by_year[row.year] + split if row.year in by_year else split
     colour_order = list(dataset.partners)
     rows = []
     for partner_id, by_year in cells.items():
@@ -121,27 +125,42 @@ def build_resources(outcome: Outcome, year: int, currency: str) -> ResourceTable
     return ResourceTable(currency, tuple(rows), total, allocation)
 
 
-def build_indicators(outcome: Outcome, year: int) -> IndicatorTable:
+def build_indicators(outcome: Outcome, year: int, lang: str, default_lang: str) -> IndicatorTable:
     """Indicator rows with actuals per year up to ``year``; columns are the years with any actual."""
     years = tuple(sorted({y for i in outcome.indicators for y in i.actuals if y <= year}))
     rows = []
     for indicator in outcome.indicators:
         reported = [y for y in indicator.actuals if y <= year]
         rows.append(
-            IndicatorRow(indicator, tuple(indicator.actuals.get(y) for y in years), max(reported) if reported else None)
+            IndicatorRow(
+                indicator,
+                localize(indicator.name, lang, default_lang),
+                tuple(indicator.actuals.get(y) for y in years),
+                max(reported) if reported else None,
+            )
         )
     return IndicatorTable(years, tuple(rows))
 
 
-def build_progress(outcome: Outcome, year: int) -> tuple[ProgressEntry, ...]:
+def build_progress(outcome: Outcome, year: int, lang: str, default_lang: str) -> tuple[ProgressEntry, ...]:
     """Progress notes up to ``year``: the report year first, then the others, newest first."""
     notes = [n for n in outcome.progress if n.year <= year]
     notes.sort(key=lambda n: (n.year != year, -n.year))
-    return tuple(ProgressEntry(n.year, n.status, tuple(n.paragraphs), n.year == year) for n in notes)
+    entries = []
+    for note in notes:
+        text = localize(note.note, lang, default_lang)
+        entries.append(
+            ProgressEntry(
+                note.year, note.status, tuple(paragraphs(text.text)), note.year == year, text.lang, text.fallback
+            )
+        )
+    return tuple(entries)
 
 
-def build_brief(dataset: Dataset, outcome_id: str, year: int | None = None) -> BriefReport:
-    """The report model of one outcome brief."""
+def build_brief(
+    dataset: Dataset, outcome_id: str, year: int | None = None, lang: str | None = None, locale: str | None = None
+) -> BriefReport:
+    """The report model of one outcome brief, in ``lang`` / ``locale`` (default: the office's)."""
     outcome = dataset.outcome(outcome_id)
     if year is None:
         year = default_report_year(outcome)
@@ -151,6 +170,8 @@ def build_brief(dataset: Dataset, outcome_id: str, year: int | None = None) -> B
         )
     organization = dataset.organization
     office = dataset.office_of(outcome)
+    lang, locale = resolve_language(organization, office, lang, locale)
+    default_lang = organization.language
     currency = next((c.currency for c in outcome.contributions if c.currency), organization.currency)
     contributions = build_contributions(dataset, outcome, year, currency)
     year_index = contributions.years.index(year) if year in contributions.years else None
@@ -160,19 +181,22 @@ def build_brief(dataset: Dataset, outcome_id: str, year: int | None = None) -> B
         year_total=contributions.year_totals[year_index] if year_index is not None else None,
         partner_count=len(contributions.rows),
     )
-    progress = build_progress(outcome, year)
+    progress = build_progress(outcome, year, lang, default_lang)
     return BriefReport(
         organization=organization,
         office=office,
         outcome=outcome,
         report_year=year,
         data_as_of=outcome.data_as_of or organization.data_as_of,
-        locale=office.locale or organization.locale,
+        lang=lang,
+        locale=locale,
         currency=currency,
+        short_title=localize(outcome.short_title, lang, default_lang),
+        statement=localize(outcome.statement, lang, default_lang),
         key_figures=key_figures,
         contributions=contributions,
         resources=build_resources(outcome, year, organization.currency),
-        indicators=build_indicators(outcome, year),
+        indicators=build_indicators(outcome, year, lang, default_lang),
         progress=progress,
         strategic_plan=outcome.strategic_plan,
         sdgs=tuple(sorted(outcome.sdgs, key=lambda s: s.goal)),

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ..model import Indicator, Office, Organization, Outcome, Partner, ProgressStatus, SdgLink, SdgShare, StrategicPlan
 from ..model.money import Money
+from ..model.text import Localized
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,21 @@ class ResourceTable:
     total: ResourceRow | None
     sdg_allocation: tuple[SdgShare, ...]
 
+    @property
+    def total_delivery_rate(self) -> Decimal | None:
+        """Expenditure over the budget of the years that report expenditure (never of years without)."""
+        reported = [r for r in self.rows if r.expenditure_total is not None]
+        if not reported:
+            return None
+        spent = sum((r.expenditure_total.amount for r in reported if r.expenditure_total), Decimal(0))
+        planned = sum((r.budget_total.amount for r in reported), Decimal(0))
+        return spent / planned if planned else None
+
 
 @dataclass(frozen=True)
 class IndicatorRow:
     indicator: Indicator
+    name: Localized
     actuals: tuple[Decimal | None, ...]  # one per IndicatorTable.years
     latest_actual_year: int | None
 
@@ -110,6 +122,8 @@ class ProgressEntry:
     status: ProgressStatus
     paragraphs: tuple[str, ...]
     is_report_year: bool
+    lang: str
+    fallback: bool
 
 
 @dataclass(frozen=True)
@@ -121,8 +135,11 @@ class BriefReport:
     outcome: Outcome
     report_year: int
     data_as_of: dt.date
+    lang: str
     locale: str
     currency: str
+    short_title: Localized
+    statement: Localized
     key_figures: KeyFigures
     contributions: ContributionTable
     resources: ResourceTable
@@ -134,4 +151,4 @@ class BriefReport:
 
     @property
     def title(self) -> str:
-        return f"{self.outcome.short_title} — {self.office.country} {self.report_year}"
+        return f"{self.short_title.text} — {self.office.country} {self.report_year}"

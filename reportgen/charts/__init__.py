@@ -9,16 +9,19 @@ matplotlib.rcParams["svg.hashsalt"] = "reportgen"  # deterministic ids in the SV
 matplotlib.rcParams["svg.fonttype"] = "path"  # glyphs as paths: exact in print, no font lookup
 
 from ..build.brief_model import BriefReport  # noqa: E402
+from ..i18n import translator  # noqa: E402
 from .contributions import contributions_alt_text, contributions_chart  # noqa: E402
 from .figure import ChartFigure  # noqa: E402
 
 __all__ = ["ChartFigure", "brief_charts", "contributions_alt_text", "contributions_chart"]
 
 
-def brief_charts(report: BriefReport) -> dict[str, ChartFigure]:
-    """Every chart of an outcome brief, keyed by id."""
+def brief_charts(report: BriefReport, y_max: float | None = None) -> dict[str, ChartFigure]:
+    """Every chart of an outcome brief, keyed ``<outcome-id>/<chart>`` so the charts of several
+    outcomes can share one mapping (a country report's chapters); ``y_max`` shares a scale."""
     charts: dict[str, ChartFigure] = {}
-    chart = contributions_chart(report.contributions, report.locale)
+    chart_id = f"{report.outcome.id}/contributions"
+    chart = contributions_chart(report.contributions, report.locale, translator(report.lang), y_max, chart_id)
     if chart is not None:
         charts[chart.id] = chart
     return charts

@@ -20,7 +20,7 @@ from ..build.brief_model import ContributionTable
 from ..formatting import money
 from ..model.money import Money
 from . import style
-from .figure import ChartFigure, to_svg
+from .figure import ChartFigure, Translate, _identity, to_svg
 
 MM = 1 / 25.4
 
@@ -32,36 +32,52 @@ def _compact(value: float, currency: str, locale: str) -> str:
     return format_compact_currency(value, currency, locale=locale, fraction_digits=0)
 
 
-def contributions_alt_text(table: ContributionTable, locale: str) -> str:
+def contributions_alt_text(table: ContributionTable, locale: str, _: Translate = _identity) -> str:
     """A sentence-level description of the chart, from the table's own numbers."""
     years = table.years
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    parts = [f"Bar chart: contributions by funding partner and year, {span}, in {table.currency}."]
+    parts = [
+        _("Bar chart: contributions by funding partner and year, {span}, in {currency}.").format(
+            span=span, currency=table.currency
+        )
+    ]
     if table.grand_total is not None:
-        parts.append(f"Total over the period: {money(table.grand_total.total, locale)}.")
+        parts.append(_("Total over the period: {amount}.").format(amount=money(table.grand_total.total, locale)))
     best: tuple[Decimal, int, str] | None = None
     for row in table.rows:
         for year, cell in zip(years, row.cells, strict=True):
             if cell is not None and (best is None or cell.total.amount > best[0]):
                 best = (cell.total.amount, year, row.partner.name)
     if best is not None:
-        parts.append(f"Largest in {best[1]}: {best[2]}, {money(Money(best[0], table.currency), locale)}.")
+        parts.append(
+            _("Largest in {year}: {partner}, {amount}.").format(
+                year=best[1], partner=best[2], amount=money(Money(best[0], table.currency), locale)
+            )
+        )
     for row in table.rows:
         values = [
-            f"{year} {money(cell.total, locale)}" if cell is not None else f"{year} no data"
+            f"{year} {money(cell.total, locale)}" if cell is not None else f"{year} {_('no data')}"
             for year, cell in zip(years, row.cells, strict=True)
         ]
         parts.append(f"{row.partner.name}: {'; '.join(values)}.")
     humanitarian = table.grand_total.humanitarian if table.grand_total else None
     if humanitarian is not None and humanitarian.amount == 0:
-        parts.append("All contributions are development funding; none is humanitarian.")
+        parts.append(_("All contributions are development funding; none is humanitarian."))
     elif humanitarian is not None:
-        parts.append(f"Humanitarian funding over the period: {money(humanitarian, locale)}.")
+        parts.append(_("Humanitarian funding over the period: {amount}.").format(amount=money(humanitarian, locale)))
     return " ".join(parts)
 
 
-def contributions_chart(table: ContributionTable, locale: str) -> ChartFigure | None:
-    """Grouped, stacked bar chart of ``table``; None when there is nothing to draw."""
+def contributions_chart(
+    table: ContributionTable,
+    locale: str,
+    _: Translate = _identity,
+    y_max: float | None = None,
+    chart_id: str = "contributions",
+) -> ChartFigure | None:
+    """Grouped, stacked bar chart of ``table``; None when there is nothing to draw.
+
+    ``y_max`` fixes the value axis so charts of one report share a scale."""
     if table.is_empty:
         return None
     family = style.register_fonts()
@@ -89,7 +105,7 @@ def contributions_chart(table: ContributionTable, locale: str) -> ChartFigure | 
         )
         for x, cell in zip(xs, row.cells, strict=True):
             if cell is None:
-                axes.text(x, 0, "n/a", ha="center", va="bottom", fontsize=6, color=style.MUTED, family=family)
+                axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=style.MUTED, family=family)
     axes.set_xticks(
         list(positions), [str(y) for y in table.years], family=family, fontsize=style.FONT_SIZE, color=style.TEXT
     )
@@ -97,6 +113,8 @@ def contributions_chart(table: ContributionTable, locale: str) -> ChartFigure | 
     for label in axes.get_yticklabels():
         label.set_fontfamily(family)
     axes.tick_params(axis="both", labelsize=style.FONT_SIZE, colors=style.MUTED, length=0)
+    if y_max is not None:
+        axes.set_ylim(0, y_max)
     axes.grid(axis="y", color=style.GRID, linewidth=0.5)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
@@ -104,7 +122,7 @@ def contributions_chart(table: ContributionTable, locale: str) -> ChartFigure | 
     axes.spines["bottom"].set_color(style.GRID)
     handles = [Patch(facecolor=style.colour(row.colour_index), label=row.partner.display_name) for row in table.rows]
     handles.append(
-        Patch(facecolor="white", edgecolor=style.MUTED, hatch=style.HUMANITARIAN_HATCH, label="Humanitarian share")
+        Patch(facecolor="white", edgecolor=style.MUTED, hatch=style.HUMANITARIAN_HATCH, label=_("Humanitarian share"))
     )
     axes.legend(
         handles=handles,
@@ -117,8 +135,8 @@ def contributions_chart(table: ContributionTable, locale: str) -> ChartFigure | 
     )
     figure.subplots_adjust(left=0.08, right=0.99, top=0.97, bottom=0.28)
     return ChartFigure(
-        id="contributions",
-        caption="Funding partners' contributions by year",
+        id=chart_id,
+        caption=_("Funding partners' contributions by year"),
         svg=to_svg(figure),
-        alt=contributions_alt_text(table, locale),
+        alt=contributions_alt_text(table, locale, _),
     )

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from matplotlib.figure import Figure
+
+Translate = Callable[[str], str]
+
+
+def _identity(text: str) -> str:
+    """No translation (English source strings)."""
+    return text
 
 
 @dataclass(frozen=True)

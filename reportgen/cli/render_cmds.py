@@ -1,9 +1,11 @@
-"""Commands that render reports: ``build`` and ``brief``."""
+"""Commands that render reports: ``build`` (everything) and ``brief`` / ``donor`` / ``country`` (one)."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,60 +22,95 @@ from .app import (
     templates_option,
 )
 
+KINDS = ("brief", "donor", "country")
+
+lang_option = click.option("--lang", default=None, help="Language of the report (en, es, fr; default: the office's).")
+locale_option = click.option(
+    "--locale", default=None, help="Locale for numbers, money and dates (en_US, es_MX, fr_FR; default: from --lang)."
+)
+
 
 @main.command()
 @data_option
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"), show_default=True)
+@click.option("--kinds", default=",".join(KINDS), show_default=True, help="Comma-separated report kinds to make.")
+@lang_option
 @templates_option
 @page_size_option
 @strict_option
 @handle_errors
-def build(data: Path, out: Path, templates: Path | None, page_size: str, strict: bool) -> None:
-    """Render every outcome brief in the data to OUT/briefs/<outcome-id>.pdf."""
-    from ..pipeline import build_all_briefs
+def build(
+    data: Path, out: Path, kinds: str, lang: str | None, templates: Path | None, page_size: str, strict: bool
+) -> None:
+    """Render every report the data supports: briefs, donor reports and country reports."""
+    from ..errors import UsageError
+    from ..pipeline import build_all
 
+    wanted = [k.strip() for k in kinds.split(",") if k.strip()]
+    unknown = [k for k in wanted if k not in KINDS]
+    if unknown:
+        raise UsageError(f"unknown report kind {unknown[0]!r} (kinds: {', '.join(KINDS)})")
     dataset = load_data(data, strict)
-    failed = 0
-    for result in build_all_briefs(dataset, out, render_options(page_size, templates)):
+    made = failed = 0
+    for result in build_all(dataset, out, render_options(page_size, templates), wanted, lang):
         if result.error is not None:
             failed += 1
-            echo_err(f"failed: brief {result.outcome_id} ({dataset.source_of(result.outcome_id)}): {result.error}")
+            source = dataset.source_of(result.key) or data
+            echo_err(f"failed: {result.kind} {result.key} {result.year} ({source}): {result.error}")
         else:
+            made += 1
             click.echo(f"wrote {result.path}")
-    total = len(dataset.outcomes)
-    click.echo(f"{total - failed} of {total} briefs written to {out / 'briefs'}")
+    click.echo(f"{made} of {made + failed} reports written to {out}")
     if failed:
         sys.exit(EXIT_FAILED)
 
 
-@main.command()
-@click.argument("outcome_id")
-@data_option
-@click.option("--year", type=int, default=None, help="Report year (default: the outcome's latest year with data).")
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="PDF to write (default: output/briefs/<outcome-id>.pdf).",
-)
-@templates_option
-@page_size_option
-@strict_option
-@handle_errors
-def brief(
-    outcome_id: str,
-    data: Path,
-    year: int | None,
-    out_file: Path | None,
-    templates: Path | None,
-    page_size: str,
-    strict: bool,
-) -> None:
-    """Render the brief of one outcome."""
-    from ..pipeline import write_brief
+def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., Any]:
+    """A command rendering one report of ``kind_name`` for the entity ``KEY``."""
 
-    dataset = load_data(data, strict)
-    dataset.outcome(outcome_id)  # a clear error for an unknown id before any work
-    target = out_file or Path("output") / "briefs" / f"{outcome_id}.pdf"
-    click.echo(f"wrote {write_brief(dataset, outcome_id, target, year, render_options(page_size, templates))}")
+    @click.argument("key", metavar=key_name)
+    @data_option
+    @click.option("--year", type=int, default=None, help="Report year (default: the latest year with data).")
+    @lang_option
+    @locale_option
+    @click.option(
+        "--out",
+        "out_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="PDF to write (default: under output/).",
+    )
+    @templates_option
+    @page_size_option
+    @strict_option
+    @handle_errors
+    def command(
+        key: str,
+        data: Path,
+        year: int | None,
+        lang: str | None,
+        locale: str | None,
+        out_file: Path | None,
+        templates: Path | None,
+        page_size: str,
+        strict: bool,
+    ) -> None:
+        from ..kinds import kind
+        from ..pipeline import write_report
+
+        report_kind = kind(kind_name)
+        dataset = load_data(data, strict)
+        report = report_kind.build(dataset, key, year, lang, locale)  # clear errors before any work
+        target = out_file or report_kind.path(Path("output"), key, report.report_year, lang)
+        path = write_report(
+            dataset, kind_name, key, target, report.report_year, lang, locale, render_options(page_size, templates)
+        )
+        click.echo(f"wrote {path}")
+
+    command.__doc__ = help_text
+    return main.command(kind_name)(command)
+
+
+brief = _one_report("brief", "Render the brief of one outcome.", "OUTCOME_ID")
+donor = _one_report("donor", "Render the report for one funding partner and year.", "PARTNER_ID")
+country = _one_report("country", "Render the annual report of one country office and year.", "OFFICE_ID")

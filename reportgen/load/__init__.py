@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DataError, Issue
+from ..errors import DataError, Issue, Severity
 from ..model import Dataset, OrganizationFile, Outcome
 from .checks import check_duplicate_outcomes, check_organization, check_outcome
 from .lint import lint_across, lint_document, lint_outcome
 from .location import LocatedDocument
 from .source import LOADERS, load_document
 from .tables import TABLES, TABLES_DIR, merge_tables, read_tables
-from .validate import IndexMap, validate, validate_with_rest
+from .validate import IndexMap, validate_with_rest
 
 __all__ = ["LOADERS", "TABLES", "TABLES_DIR", "load_dataset"]
 
@@ -29,6 +29,9 @@ def _find_organization_file(root: Path) -> Path:
     if not candidates:
         looked_for = ", ".join(f"{ORGANIZATION_STEM}{suffix}" for suffix in sorted(LOADERS))
         raise DataError([Issue(f"no organization file in the data folder (looked for {looked_for})", file=root)])
+    if len(candidates) > 1:
+        names = ", ".join(p.name for p in candidates)
+        raise DataError([Issue(f"several organization files ({names}); keep one", file=root)])
     return candidates[0]
 
 
@@ -59,12 +62,19 @@ def load_dataset(root: Path | str) -> Dataset:
         warnings.extend(lint_document(doc))
         return doc
 
-    org_doc = read(_find_organization_file(root))
-    org_file = validate(OrganizationFile, org_doc, errors) if org_doc else None
+    try:
+        org_doc = read(_find_organization_file(root))
+    except DataError as exc:
+        errors.extend(exc.issues)
+        org_doc = None
+    org_file, org_rest, _ = validate_with_rest(OrganizationFile, org_doc, errors) if org_doc else (None, None, {})
     if org_doc is not None and isinstance(org_doc.data, dict):
-        ids = [str(o.get("id")) for o in org_doc.data.get("offices") or [] if isinstance(o, dict)]
-        pids = [str(p.get("id")) for p in org_doc.data.get("partners") or [] if isinstance(p, dict)]
-        errors.extend(check_organization(org_doc, ids, pids))
+
+        def ids(section: str) -> list[str]:
+            items = org_doc.data.get(section) if org_doc is not None else None
+            return [str(i.get("id")) for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+        errors.extend(check_organization(org_doc, ids("offices"), ids("partners")))
 
     files = _outcome_files(root)
     if not files:
@@ -76,7 +86,7 @@ def load_dataset(root: Path | str) -> Dataset:
     rows, table_issues = read_tables(root)
     errors.extend(table_issues)
     by_id = {str(d.data["id"]): d for d in docs if isinstance(d.data, dict) and "id" in d.data}
-    currency = org_file.organization.currency if org_file is not None else "USD"
+    currency = org_rest.organization.currency if org_rest is not None else "USD"
     errors.extend(merge_tables(rows, by_id, currency))
 
     outcomes: list[tuple[Outcome, LocatedDocument]] = []
@@ -86,14 +96,20 @@ def load_dataset(root: Path | str) -> Dataset:
         if outcome is not None:
             outcomes.append((outcome, doc))
             warnings.extend(lint_outcome(outcome, doc))
+            if doc.file.stem != outcome.id:
+                warnings.append(
+                    doc.issue(
+                        ("id",), f"id {outcome.id!r} differs from the file name {doc.file.name!r}", Severity.WARNING
+                    )
+                )
         if rest is not None:
             to_check.append((rest, doc, index_map))
 
-    if org_file is not None:
-        offices = {office.id: office for office in org_file.offices}
-        partners = {partner.id: partner for partner in org_file.partners}
+    if org_rest is not None:  # the organization's valid rest is enough to check references against
+        offices = {office.id: office for office in org_rest.offices}
+        partners = {partner.id: partner for partner in org_rest.partners}
         for outcome, doc, index_map in to_check:
-            errors.extend(check_outcome(outcome, doc, org_file.organization, offices, partners, index_map))
+            errors.extend(check_outcome(outcome, doc, org_rest.organization, offices, partners, index_map))
     errors.extend(check_duplicate_outcomes([(outcome, doc) for outcome, doc, _ in to_check]))
 
     if errors or org_file is None or org_doc is None:

@@ -20,6 +20,12 @@ class CellError(ValueError):
 
 
 _SYMBOLS = "$€£¥₹₱₦₩₪₫₴₺₽"
+#: Symbols that name their currency; "$" is used by many currencies and says nothing.
+_SYMBOL_CURRENCIES = {
+    "€": {"EUR"}, "£": {"GBP", "EGP", "FKP", "GIP", "LBP", "SHP", "SSP", "SYP"}, "¥": {"JPY", "CNY"},
+    "₹": {"INR"}, "₱": {"PHP"}, "₦": {"NGN"}, "₩": {"KRW", "KPW"}, "₪": {"ILS"}, "₫": {"VND"},
+    "₴": {"UAH"}, "₺": {"TRY"}, "₽": {"RUB"},
+}  # fmt: skip
 _CODE = re.compile(r"^\s*([A-Za-z]{3})\s+(.*)$|^(.*?)\s+([A-Za-z]{3})\s*$")
 _PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -69,10 +75,15 @@ def parse_money(value: object, currency: str, *, commas_group_thousands: bool = 
         if code != currency:
             raise CellError(f"amount {value.strip()!r} is in {code}, but the row's currency is {currency}")
     sign = ""
-    if text[:1] in "+-":
+    if text and text[0] in "+-":
         sign, text = text[0], text[1:].strip()
-    text = text.strip(_SYMBOLS).strip() if text[:1] in _SYMBOLS or text[-1:] in _SYMBOLS else text
-    if text[:1] in "+-" and not sign:
+    for symbol in {text[:1], text[-1:]} & set(_SYMBOLS):
+        if symbol in _SYMBOL_CURRENCIES and currency not in _SYMBOL_CURRENCIES[symbol]:
+            raise CellError(f"amount {value.strip()!r} is written with {symbol}, but the row's currency is {currency}")
+        text = text.strip(symbol).strip()
+    if not text:
+        raise CellError(f"must be an amount, got {value.strip()!r}")
+    if text and text[0] in "+-" and not sign:
         sign, text = text[0], text[1:].strip()
     amount = parse_decimal(sign + text, commas_group_thousands=commas_group_thousands, what="an amount")
     exponent = amount.as_tuple().exponent
@@ -108,6 +119,11 @@ def parse_bool(value: object) -> bool:
     raise CellError(f"must be yes or no, got {str(value).strip()!r}")
 
 
+def parse_currency(value: object) -> str:
+    """An ISO 4217 code; case does not matter."""
+    return parse_text(value).upper()
+
+
 def parse_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -118,6 +134,11 @@ def parse_indicator_value(value: object, *, commas_group_thousands: bool = True)
     """An indicator value; a trailing % is allowed (the unit says it is a percentage)."""
     if isinstance(value, str) and value.strip().endswith("%"):
         value = value.strip()[:-1]
+    if isinstance(value, str) and not commas_group_thousands and re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", value.strip()):
+        raise CellError(
+            f"{value.strip()!r} is ambiguous in a file whose columns are separated by ';' (is '.' a thousands "
+            "separator?); write the number without separators"
+        )
     try:
         return parse_decimal(value, commas_group_thousands=commas_group_thousands)
     except InvalidOperation as exc:  # pragma: no cover - parse_decimal validates its input first

@@ -28,10 +28,19 @@ class _Locator:
         kept = self.index_map.get(name)
         return kept[i] if kept is not None else i
 
-    def issue(self, path: tuple[object, ...], message: str) -> Issue:
+    def where(self, name: str, i: int, seen_from: tuple[object, ...]) -> str:
+        """``line 12`` / ``row 5 of contributions.csv``: where item ``i`` of list ``name`` is, naming
+        its file when the message is printed in another one (at ``seen_from``)."""
+        printed_at = self.doc.locate(self._mapped(seen_from)).file
+        return self.doc.locate((name, self.index(name, i))).describe(printed_at)
+
+    def _mapped(self, path: tuple[object, ...]) -> tuple[object, ...]:
         if len(path) >= 2 and isinstance(path[0], str) and isinstance(path[1], int):
-            path = (path[0], self.index(path[0], path[1]), *path[2:])
-        return _issue(self.doc, path, message)
+            return (path[0], self.index(path[0], path[1]), *path[2:])
+        return path
+
+    def issue(self, path: tuple[object, ...], message: str) -> Issue:
+        return _issue(self.doc, self._mapped(path), message)
 
 
 def check_outcome(
@@ -55,7 +64,7 @@ def check_outcome(
     if outcome.report_year is not None and outcome.report_year not in period:
         yield at.issue(("report_year",), f"must be within the period {span}, got {outcome.report_year}")
 
-    seen_cells: dict[tuple[str, int], int] = {}
+    seen_cells: dict[tuple[str, int, bool], int] = {}
     currencies: set[str] = set()
     for i, row in enumerate(outcome.contributions):
         if row.partner not in partner_ids:
@@ -64,12 +73,13 @@ def check_outcome(
             )
         if row.year not in period:
             yield at.issue(("contributions", i, "year"), f"must be within the period {span}, got {row.year}")
-        key = (row.partner, row.year)
+        key = (row.partner, row.year, row.refund)
         if key in seen_cells:
-            first = at.index("contributions", seen_cells[key])
+            kind = "refund row" if row.refund else "row"
             yield at.issue(
                 ("contributions", i),
-                f"duplicate row for partner {row.partner!r} in {row.year} (first at contributions[{first}])",
+                f"duplicate {kind} for partner {row.partner!r} in {row.year} "
+                f"(first at {at.where('contributions', seen_cells[key], ('contributions', i))})",
             )
         seen_cells.setdefault(key, i)
         currencies.add(row.currency or organization.currency)
@@ -84,8 +94,8 @@ def check_outcome(
         if note.year not in period:
             yield at.issue(("progress", i, "year"), f"must be within the period {span}, got {note.year}")
         if note.year in seen_years:
-            first_note = at.index("progress", seen_years[note.year])
-            yield at.issue(("progress", i, "year"), f"second note for {note.year} (first at progress[{first_note}])")
+            first_note = at.where("progress", seen_years[note.year], ("progress", i, "year"))
+            yield at.issue(("progress", i, "year"), f"second note for {note.year} (first at {first_note})")
         seen_years.setdefault(note.year, i)
 
     seen_resource_years: set[int] = set()

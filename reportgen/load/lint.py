@@ -74,13 +74,23 @@ def _paragraphs(text: str) -> list[str]:
     ]
 
 
+def _versions(path: tuple[object, ...], value: object) -> Iterator[tuple[tuple[object, ...], str]]:
+    """A narrative field's text, or each language version of it."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for lang, text in value.items():
+            if isinstance(text, str):
+                yield (*path, lang), text
+
+
 def _narratives(doc: LocatedDocument) -> Iterator[tuple[tuple[object, ...], str]]:
     data = doc.data if isinstance(doc.data, dict) else {}
-    if isinstance(data.get("statement"), str):
-        yield ("statement",), data["statement"]
-    for index, note in enumerate(data.get("progress") or []):
-        if isinstance(note, dict) and isinstance(note.get("note"), str):
-            yield ("progress", index, "note"), note["note"]
+    yield from _versions(("statement",), data.get("statement"))
+    notes = data.get("progress")
+    for index, note in enumerate(notes if isinstance(notes, list) else []):
+        if isinstance(note, dict):
+            yield from _versions(("progress", index, "note"), note.get("note"))
 
 
 def lint_across(docs: list[LocatedDocument]) -> Iterator[Issue]:
@@ -108,7 +118,7 @@ def lint_outcome(outcome: Outcome, doc: LocatedDocument) -> Iterator[Issue]:
         path = ("report_year",) if outcome.report_year is not None else ("progress",)
         yield doc.issue(path, f"no progress note for the report year {year}", Severity.WARNING)
     for index, note in enumerate(outcome.progress):
-        words = len(note.note.split())
+        words = note.word_count
         if words > MAX_NOTE_WORDS:
             yield doc.issue(
                 ("progress", index, "note"),

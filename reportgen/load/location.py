@@ -48,12 +48,16 @@ class Location:
     sheet: str | None = None
     label: str | None = None
 
-    def describe(self) -> str:
-        """``line 12`` / ``row 5`` for messages that point at a second place."""
+    def describe(self, seen_from: Path | None = None) -> str:
+        """``line 12`` / ``row 5 of contributions.csv`` for messages that point at a second place;
+        the file is named when it is not ``seen_from`` (the file the message is printed at)."""
         if self.line is None:
             return str(self.file)
         unit = "line" if self.file.suffix.lower() in {".yaml", ".yml", ".json"} else "row"
-        return f"{unit} {self.line}" + (f" of {self.file.name}" if self.label is not None else "")
+        where = f"{unit} {self.line}"
+        if self.label is not None or (seen_from is not None and seen_from != self.file):
+            where += f" of {self.file.name}"
+        return where
 
 
 @dataclass

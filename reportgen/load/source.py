@@ -41,7 +41,17 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
         raise yaml.constructor.ConstructorError(None, None, f"not a number: {text!r}", node.start_mark) from exc
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a valid date: {node.value!r} ({exc})", node.start_mark
+        ) from exc
+
+
 _DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _record_lines(
@@ -87,8 +97,9 @@ def _read_text(file: Path) -> str:
 def load_yaml(file: Path) -> LocatedDocument:
     """Parse a YAML file safely, recording the line of every field."""
     text = _read_text(file)
-    loader = _DecimalSafeLoader(text)
+    loader: _DecimalSafeLoader | None = None
     try:
+        loader = _DecimalSafeLoader(text)  # its reader already refuses control characters
         node = loader.get_single_node()
         if node is None:
             raise DataError([Issue("file is empty", file=file)])
@@ -103,8 +114,12 @@ def load_yaml(file: Path) -> LocatedDocument:
         raise DataError([Issue("invalid YAML: nested too deeply", file=file)]) from exc
     except yaml.YAMLError as exc:
         raise DataError([Issue(f"invalid YAML: {exc}", file=file)]) from exc
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        # A typed value PyYAML cannot build (e.g. "!!int twenty", an integer of 5,000 digits).
+        raise DataError([Issue(f"invalid YAML value ({type(exc).__name__}: {exc})", file=file)]) from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return _located(file, node, data)
 
 
@@ -142,6 +157,8 @@ def load_json(file: Path) -> LocatedDocument:
         raise DataError([Issue(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=str(exc.colno))]) from exc
     except RecursionError as exc:
         raise DataError([Issue("invalid JSON: nested too deeply", file=file)]) from exc
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise DataError([Issue(f"invalid JSON value: {exc}", file=file)]) from exc
     try:  # JSON is YAML: its node tree gives the lines (and catches keys given twice)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):

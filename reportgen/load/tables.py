@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import Issue
-from .cells import CellError, parse_bool, parse_indicator_value, parse_money, parse_text, parse_year
+from .cells import CellError, parse_bool, parse_currency, parse_indicator_value, parse_money, parse_text, parse_year
 from .location import LocatedDocument, Location, column_letter
 from .source import MAX_FILE_BYTES
 
@@ -43,6 +42,10 @@ def _year(value: object, _c: str, _k: bool) -> Any:
 
 def _text(value: object, _c: str, _k: bool) -> Any:
     return parse_text(value)
+
+
+def _currency(value: object, _c: str, _k: bool) -> Any:
+    return parse_currency(value)
 
 
 def _bool(value: object, _c: str, _k: bool) -> Any:
@@ -78,7 +81,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("development", _money),
                 Column("humanitarian", _money),
                 Column("total", _money, required=False),
-                Column("currency", _text, required=False),
+                Column("currency", _currency, required=False),
                 Column("refund", _bool, required=False),
             ),
             "one row per outcome x funding partner x year",
@@ -119,6 +122,7 @@ class Row:
     cells: dict[str, Cell]  # by column name, present and non-empty only
     location: Location  # the row as a whole
     commas_group_thousands: bool
+    letters: dict[str, str]  # column name -> spreadsheet column letter
 
 
 def _blank(value: object) -> bool:
@@ -136,9 +140,25 @@ def _rows_from_grid(
     try:
         header_number, header = next(grid)
     except StopIteration:
-        return [], [Issue("table is empty; the first row must name the columns", file=where(1, None, None).file)]
+        loc = where(1, None, None)
+        return [], [Issue("table is empty; the first row must name the columns", file=loc.file, sheet=loc.sheet)]
     names = [parse_text(h).lower() if not _blank(h) else "" for h in header]
     known = [c.name for c in table.columns]
+    first_at: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name and name in first_at:
+            loc = where(header_number, index, None)
+            issues.append(
+                Issue(
+                    f"column {name!r} is given twice (first in column {column_letter(first_at[name])}); "
+                    "only one value can be right",
+                    file=loc.file,
+                    line=loc.line,
+                    column=loc.column,
+                    sheet=loc.sheet,
+                )
+            )
+        first_at.setdefault(name, index)
     for index, name in enumerate(names):
         if name and name not in known:
             loc = where(header_number, index, None)
@@ -172,7 +192,8 @@ def _rows_from_grid(
             if i < len(names) and names[i] and not _blank(value)
         }
         if cells:
-            rows.append(Row(table, cells, where(number, None, table.name), commas))
+            letters = {name: column_letter(i) for name, i in first_at.items() if name}
+            rows.append(Row(table, cells, where(number, None, table.name), commas, letters))
     return rows, issues
 
 
@@ -219,13 +240,12 @@ def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
 def read_xlsx(file: Path) -> tuple[list[Row], list[Issue]]:
     """Every table sheet of a workbook (read-only: values, never formulas or macros)."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
             return [], [Issue(f"file is larger than {MAX_FILE_BYTES} bytes; refused", file=file)]
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except Exception as exc:  # a damaged workbook can raise anything (zip, XML, openpyxl errors)
         return [], [Issue(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=file)]
     rows: list[Row] = []
     issues: list[Issue] = []
@@ -256,7 +276,7 @@ def read_xlsx(file: Path) -> tuple[list[Row], list[Issue]]:
             found, problems = _rows_from_grid(table, grid(), where, commas=True)
             rows += found
             issues += problems
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    except Exception as exc:  # damaged sheet XML surfaces while reading rows
         issues.append(Issue(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=file))
     finally:
         workbook.close()
@@ -309,7 +329,16 @@ def _parsed(row: Row, currency: str, issues: list[Issue]) -> dict[str, Any] | No
     missing = [c.name for c in row.table.columns if c.required and c.name not in values and c.name not in row.cells]
     for name in missing:
         loc = row.location
-        issues.append(Issue("required value is empty", file=loc.file, line=loc.line, field=name, sheet=loc.sheet))
+        issues.append(
+            Issue(
+                "required value is empty",
+                file=loc.file,
+                line=loc.line,
+                field=name,
+                sheet=loc.sheet,
+                column=row.letters.get(name),
+            )
+        )
         ok = False
     return values if ok else None
 
@@ -374,9 +403,8 @@ def _merge_resource(row: Row, values: dict[str, Any], doc: LocatedDocument, issu
 def _merge_indicator_value(row: Row, values: dict[str, Any], doc: LocatedDocument, issues: list[Issue]) -> None:
     indicators = doc.data.get("indicators")
     ident, year = values["indicator"], values["year"]
-    index = next(
-        (i for i, ind in enumerate(indicators or []) if isinstance(ind, dict) and str(ind.get("id")) == ident), None
-    )
+    listed = indicators if isinstance(indicators, list) else []
+    index = next((i for i, ind in enumerate(listed) if isinstance(ind, dict) and str(ind.get("id")) == ident), None)
     if index is None or not isinstance(indicators, list):
         issues.append(
             _cell_issue(
@@ -388,12 +416,10 @@ def _merge_indicator_value(row: Row, values: dict[str, Any], doc: LocatedDocumen
     actuals = indicators[index].setdefault("actuals", {})
     if not isinstance(actuals, dict):
         return
-    if year in actuals:
-        first = doc.locate(("indicators", index, "actuals", year))
+    if year in actuals or str(year) in actuals:  # JSON (and quoted YAML) keys are text
+        first = doc.locate(("indicators", index, "actuals", year)).describe(row.location.file)
         issues.append(
-            _cell_issue(
-                row.cells["year"], f"a value for indicator {ident!r} in {year} is already given ({first.describe()})"
-            )
+            _cell_issue(row.cells["year"], f"a value for indicator {ident!r} in {year} is already given ({first})")
         )
         return
     actuals[year] = values["value"]

@@ -73,23 +73,35 @@ def validate(model: type[M], doc: LocatedDocument, issues: list[Issue]) -> M | N
 IndexMap = dict[str, list[int]]
 
 
+#: Top-level text fields no rule reads: a stand-in lets the rules still run when they are invalid.
+_STAND_IN_FIELDS = {"short_title", "statement", "name"}
+
+
 def prune_invalid_items(data: Any, exc: ValidationError) -> tuple[Any, IndexMap] | None:
-    """``data`` without the list items pydantic rejected, and where the kept items came from.
+    """``data`` without what pydantic rejected, and where the kept list items came from.
 
     Lets the cross-field rules still run on the valid rest of a file that has schema
-    errors, so all problems of a file are reported together. Returns None when an error
-    is outside a top-level list item (then no sound rest remains to check).
+    errors, so all problems of a file are reported together: rejected list items and
+    unknown keys are dropped, invalid text that no rule reads gets a stand-in. Returns
+    None when an error sits where the rules need a sound value (ids, period, office...).
     """
     if not isinstance(data, dict):
         return None
     drop: dict[str, set[int]] = {}
+    pruned = dict(data)
     for error in exc.errors():
         loc = error["loc"]
-        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int) and isinstance(data.get(loc[0]), list):
-            drop.setdefault(loc[0], set()).add(loc[1])
+        if not loc or not isinstance(loc[0], str):
+            return None
+        head = loc[0]
+        if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data.get(head), list):
+            drop.setdefault(head, set()).add(loc[1])
+        elif error["type"] == "extra_forbidden" and len(loc) == 1:
+            pruned.pop(head, None)
+        elif len(loc) == 1 and head in _STAND_IN_FIELDS:
+            pruned[head] = "-"
         else:
             return None
-    pruned = dict(data)
     index_map: IndexMap = {}
     for name, bad in drop.items():
         kept = [i for i in range(len(data[name])) if i not in bad]

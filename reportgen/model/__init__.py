@@ -21,6 +21,7 @@ from .entities import (
     YearValue,
 )
 from .money import Money, is_currency_code, total
+from .text import Localized, LocalizedText, localize
 
 __all__ = [
     "Contribution",
@@ -28,6 +29,8 @@ __all__ = [
     "Dataset",
     "Indicator",
     "IndicatorType",
+    "Localized",
+    "LocalizedText",
     "Money",
     "Office",
     "Organization",
@@ -43,5 +46,6 @@ __all__ = [
     "StrategicPlan",
     "YearValue",
     "is_currency_code",
+    "localize",
     "total",
 ]

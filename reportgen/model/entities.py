@@ -16,10 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from ..sdg import TARGETS, targets_of
 from .money import is_currency_code
+from .text import LanguageCode, LocalizedText, all_texts
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Year = Annotated[int, Field(ge=1900, le=2200)]
-Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+#: The largest magnitude accepted for an amount or value (10^15): anything larger is a typo.
+LIMIT = Decimal(10) ** 15
+Amount = Annotated[Decimal, Field(ge=0, le=LIMIT, allow_inf_nan=False)]
+Value = Annotated[Decimal, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)]
 Text = Annotated[str, Field(min_length=1)]
 SdgGoal = Annotated[int, Field(ge=1, le=17)]
 
@@ -54,7 +58,9 @@ class Organization(_Model):
     short_name: str | None = None
     currency: str = "USD"
     locale: str = "en_US"
+    language: LanguageCode = "en"  # the language narrative text is written in when not given per language
     data_as_of: dt.date
+    data_source: str | None = None  # printed in footnotes, e.g. "UN Women Transparency Portal"
 
     _currency = field_validator("currency")(_check_currency)
     _locale = field_validator("locale")(_check_locale)
@@ -70,6 +76,7 @@ class Office(_Model):
     country: Text
     country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     locale: str | None = None
+    language: LanguageCode | None = None  # default report language (default: the locale's)
 
     _locale = field_validator("locale")(_check_locale)
 
@@ -127,14 +134,17 @@ class SdgLink(_Model):
     @classmethod
     def _targets_of_goal(cls, targets: list[str], info: ValidationInfo) -> list[str]:
         goal = info.data.get("goal")
+        problems = []
         for target in targets:
             match = _SDG_TARGET.match(target)
             if not match:
-                raise ValueError(f"SDG target must look like '5.2' or '5.a', got {target!r}")
-            if goal is not None and int(match.group(1)) != goal:
-                raise ValueError(f"target {target} does not belong to goal {goal}")
-            if goal is not None and target not in TARGETS:
-                raise ValueError(f"SDG target {target} does not exist (goal {goal} has {targets_of(goal)})")
+                problems.append(f"SDG target must look like '5.2' or '5.a', got {target!r}")
+            elif goal is not None and int(match.group(1)) != goal:
+                problems.append(f"target {target} does not belong to goal {goal}")
+            elif goal is not None and target not in TARGETS:
+                problems.append(f"SDG target {target} does not exist (goal {goal} has {targets_of(goal)})")
+        if problems:
+            raise ValueError("; ".join(problems))
         return targets
 
 
@@ -165,17 +175,17 @@ class IndicatorType(StrEnum):
 
 class YearValue(_Model):
     year: Year
-    value: Decimal
+    value: Value
 
 
 class Indicator(_Model):
     id: Id
     type: IndicatorType = IndicatorType.COMPLEMENTARY
-    name: Text
+    name: LocalizedText
     unit: Text = "number"
     baseline: YearValue | None = None
     target: YearValue | None = None
-    actuals: dict[Year, Decimal] = Field(default_factory=dict)
+    actuals: dict[Year, Value] = Field(default_factory=dict)
     source: str | None = None
 
     @field_validator("target")
@@ -187,7 +197,7 @@ class Indicator(_Model):
         return target
 
 
-SignedAmount = Annotated[Decimal, Field(allow_inf_nan=False)]
+SignedAmount = Annotated[Decimal, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)]
 
 
 class Contribution(_Model):
@@ -235,23 +245,28 @@ class ProgressStatus(StrEnum):
     NOT_ASSESSED = "not_assessed"
 
 
+def paragraphs(text: str) -> list[str]:
+    """``text`` split on blank lines, each paragraph's line breaks folded."""
+    blocks = re.split(r"\n\s*\n", text.strip())
+    return [" ".join(block.split()) for block in blocks if block.strip()]
+
+
 class ProgressNote(_Model):
     year: Year
     status: ProgressStatus = ProgressStatus.NOT_ASSESSED
-    note: Text
+    note: LocalizedText
 
     @property
-    def paragraphs(self) -> list[str]:
-        """The note split on blank lines, each paragraph's line breaks folded."""
-        blocks = re.split(r"\n\s*\n", self.note.strip())
-        return [" ".join(block.split()) for block in blocks if block.strip()]
+    def word_count(self) -> int:
+        """Words of the longest language version."""
+        return max(len(text.split()) for text in all_texts(self.note))
 
 
 class Outcome(_Model):
     id: Id
     office: Id
-    short_title: Text
-    statement: Text
+    short_title: LocalizedText
+    statement: LocalizedText
     period: Period
     report_year: Year | None = None
     data_as_of: dt.date | None = None

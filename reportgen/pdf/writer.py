@@ -36,22 +36,25 @@ def _roots(options: RenderOptions) -> tuple[Path, ...]:
     return tuple(roots)
 
 
-@lru_cache(maxsize=8)
-def _stylesheets(page_size: PageSize, roots: tuple[Path, ...]) -> tuple[CSS, ...]:
+@lru_cache(maxsize=32)
+def _stylesheets(page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str, ...]) -> tuple[CSS, ...]:
+    """The parsed stylesheets (cached per process): report.css, a kind's own, the page size."""
     fetcher = SafeFetcher(roots)
-    main = CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher)
-    size = CSS(string=f"@page {{ size: {page_size.value}; }}", font_config=font_config())
-    return (main, size)
+    sheets = [CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher)]
+    for name in extra:
+        sheets.append(CSS(filename=str(STYLESHEET.parent / name), font_config=font_config(), url_fetcher=fetcher))
+    sheets.append(CSS(string=f"@page {{ size: {page_size.value}; }}", font_config=font_config()))
+    return tuple(sheets)
 
 
-def pdf_bytes(document: HtmlDocument, options: RenderOptions) -> bytes:
-    """Lay out ``document`` and return the PDF."""
+def pdf_bytes(document: HtmlDocument, options: RenderOptions, stylesheets: tuple[str, ...] = ()) -> bytes:
+    """Lay out ``document`` with report.css plus ``stylesheets`` (names under assets/css/); return the PDF."""
     roots = _roots(options)
     fetcher = SafeFetcher(roots)
     html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
     try:
         data = html.write_pdf(
-            stylesheets=list(_stylesheets(options.page_size, roots)),
+            stylesheets=list(_stylesheets(options.page_size, roots, stylesheets)),
             font_config=font_config(),
             pdf_tags=True,
             pdf_identifier=b"reportgen",

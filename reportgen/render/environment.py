@@ -7,12 +7,13 @@ parses each template once.
 from __future__ import annotations
 
 from functools import lru_cache
-from gettext import NullTranslations
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from .. import formatting
+from ..i18n import translations
 from ..paths import TEMPLATES_DIR
 from ..sdg import goal_title
 
@@ -23,9 +24,16 @@ def _version() -> str:
     return __version__
 
 
-@lru_cache(maxsize=8)
-def environment(user_templates: Path | None = None) -> Environment:
-    """A Jinja environment searching ``user_templates`` first, then the built-in templates."""
+def css_string(value: object) -> Markup:
+    """``value`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+    return Markup(f'"{text}"')
+
+
+@lru_cache(maxsize=32)
+def environment(user_templates: Path | None = None, lang: str = "en") -> Environment:
+    """A Jinja environment searching ``user_templates`` first, then the built-in templates,
+    with the fixed text translated into ``lang``."""
     search = [FileSystemLoader(str(user_templates))] if user_templates else []
     search.append(FileSystemLoader(str(TEMPLATES_DIR)))
     env = Environment(
@@ -36,7 +44,7 @@ def environment(user_templates: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         money=formatting.money,
         number=formatting.number,
@@ -44,6 +52,8 @@ def environment(user_templates: Path | None = None) -> Environment:
         long_date=formatting.long_date,
         indicator_value=formatting.indicator_value,
         sdg_title=goal_title,
+        css_string=css_string,
+        language_name=formatting.language_name,
     )
     env.globals["version"] = _version()
     return env

@@ -33,16 +33,25 @@ def svg_data_uri(chart: ChartFigure) -> str:
 
 
 def render_html(
-    template: str, report: object, charts: Mapping[str, ChartFigure], options: RenderOptions, title: str, lang: str
+    template: str,
+    report: object,
+    charts: Mapping[str, ChartFigure],
+    options: RenderOptions,
+    title: str,
+    lang: str,
+    locale: str,
 ) -> HtmlDocument:
-    """Render ``template`` with the report model; template errors become RenderError."""
-    env = environment(options.templates_dir)
+    """Render ``template`` in ``lang`` with the report model; template errors become RenderError.
+
+    ``locale`` (``es_MX``) gives the document's language tag (``es-MX``)."""
+    env = environment(options.templates_dir, lang)
+    tag = locale.replace("_", "-")
     try:
         html = env.get_template(template).render(
-            report=report, charts=charts, options=options, svg_data_uri=svg_data_uri, title=title, lang=lang
+            report=report, charts=charts, options=options, svg_data_uri=svg_data_uri, title=title, lang=tag
         )
     except TemplateError as exc:
         where = getattr(exc, "filename", None) or template
         line = getattr(exc, "lineno", None)
         raise RenderError(f"template {where}{f':{line}' if line else ''}: {exc}") from exc
-    return HtmlDocument(html=html, title=title, lang=lang)
+    return HtmlDocument(html=html, title=title, lang=tag)

@@ -1,0 +1,57 @@
+"""What the pipeline needs to know about one kind of report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..charts import ChartFigure
+from ..model import Dataset, Organization
+
+
+class Report(Protocol):
+    """What every report model offers the pipeline (BriefReport, DonorReport, CountryReport)."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def locale(self) -> str: ...
+
+    @property
+    def report_year(self) -> int: ...
+
+    @property
+    def data_as_of(self) -> dt.date: ...
+
+    @property
+    def organization(self) -> Organization: ...
+
+
+#: build(dataset, key, year, lang, locale) -> report model
+Builder = Callable[[Dataset, str, int | None, str | None, str | None], Report]
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of report: how to build it, chart it, lay it out and name its file."""
+
+    name: str
+    folder: str  # output sub-folder
+    template: str
+    build: Builder
+    charts: Callable[[Report], Mapping[str, ChartFigure]]
+    jobs: Callable[[Dataset], list[tuple[str, int]]]  # every (key, year) the data supports
+    file_stem: Callable[[str, int], str]  # (key, year) -> file name without suffix
+    stylesheets: tuple[str, ...] = ()  # extra stylesheets under assets/css/
+
+    def path(self, out_dir: Path, key: str, year: int, lang: str | None = None) -> Path:
+        """``out_dir/<folder>/<stem>[.<lang>].pdf``; the language suffix only when asked for."""
+        suffix = f".{lang}" if lang else ""
+        return out_dir / self.folder / f"{self.file_stem(key, year)}{suffix}.pdf"
