@@ -71,3 +71,12 @@ def language_name(code: str, locale: str) -> str:
     """``es`` -> ``Spanish`` in en_US, ``espagnol`` in fr_FR."""
     name = locale_of(locale).languages.get(code)
     return str(name) if name else code
+
+
+def compact_money(value: float | Decimal, currency: str, locale: str) -> str:
+    """Axis labels: ``$250K``, ``$1.5M`` (one decimal at most, so ticks stay distinct).
+
+    For chart axes only: exact figures belong in tables."""
+    from babel.numbers import format_compact_currency
+
+    return str(format_compact_currency(value, currency, locale=locale_of(locale), fraction_digits=1))

@@ -46,12 +46,14 @@ def default_report_year(outcome: Outcome) -> int:
     return max(years) if years else outcome.period.end
 
 
-def _split(row: Contribution, currency: str) -> Split:
+def split_of(row: Contribution, currency: str) -> Split:
+    """A contribution row as a Split in ``currency``."""
     dev, hum = Money(row.development, currency), Money(row.humanitarian, currency)
     return Split(dev + hum, dev, hum)
 
 
-def _sum(splits: Iterable[Split | None]) -> Split | None:
+def sum_splits(splits: Iterable[Split | None]) -> Split | None:
+    """The sum of the present splits; None when there are none (absent data stays absent)."""
     present = [s for s in splits if s is not None]
     if not present:
         return None
@@ -70,18 +72,18 @@ def build_contributions(dataset: Dataset, outcome: Outcome, year: int, currency:
     cells: dict[str, dict[int, Split]] = {}
     for row in rows_in_scope:  # a refund row nets against the same partner-year's contribution
         by_year = cells.setdefault(row.partner, {})
-        split = _split(row, currency)
+        split = split_of(row, currency)
         by_year[row.year] = by_year[row.year] + split if row.year in by_year else split
     colour_order = list(dataset.partners)
     rows = []
     for partner_id, by_year in cells.items():
         row_cells = tuple(by_year.get(y) for y in years)
-        total = _sum(row_cells)
+        total = sum_splits(row_cells)
         assert total is not None  # every partner here has at least one cell
         rows.append(PartnerRow(dataset.partners[partner_id], colour_order.index(partner_id), row_cells, total))
     rows.sort(key=lambda r: (-r.total.total.amount, r.partner.name))
-    year_totals = tuple(_sum(r.cells[i] for r in rows) for i in range(len(years)))
-    return ContributionTable(currency, years, tuple(rows), year_totals, _sum(year_totals))
+    year_totals = tuple(sum_splits(r.cells[i] for r in rows) for i in range(len(years)))
+    return ContributionTable(currency, years, tuple(rows), year_totals, sum_splits(year_totals))
 
 
 def build_resources(outcome: Outcome, year: int, currency: str) -> ResourceTable:

@@ -23,6 +23,18 @@ def _known(tag: str) -> bool:
     return True
 
 
+def resolve_for_organization(
+    organization: Organization, lang: str | None = None, locale: str | None = None
+) -> tuple[str, str]:
+    """(language, locale) for a report that belongs to no office (a donor report): the
+    organization's defaults, unless asked otherwise."""
+    defaults = Office(
+        id=organization.id, name=organization.name, country=organization.name,
+        locale=organization.locale, language=organization.language,
+    )  # fmt: skip
+    return resolve(organization, defaults, lang, locale)
+
+
 def resolve(
     organization: Organization, office: Office, lang: str | None = None, locale: str | None = None
 ) -> tuple[str, str]:

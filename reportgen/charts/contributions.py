@@ -14,25 +14,18 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..build.brief_model import ContributionTable
-from ..formatting import money
+from ..formatting import compact_money, money
 from ..model.money import Money
 from . import style
-from .figure import ChartFigure, Translate, _identity, to_svg
+from .figure import ChartFigure, Translate, identity, to_svg
 
 MM = 1 / 25.4
 
 
-def _compact(value: float, currency: str, locale: str) -> str:
-    """Axis labels: ``$250K``; exactness belongs to the table, not the tick marks."""
-    from babel.numbers import format_compact_currency
-
-    return format_compact_currency(value, currency, locale=locale, fraction_digits=0)
-
-
-def contributions_alt_text(table: ContributionTable, locale: str, _: Translate = _identity) -> str:
+def contributions_alt_text(table: ContributionTable, locale: str, _: Translate = identity) -> str:
     """A sentence-level description of the chart, from the table's own numbers."""
     years = table.years
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
@@ -71,7 +64,7 @@ def contributions_alt_text(table: ContributionTable, locale: str, _: Translate =
 def contributions_chart(
     table: ContributionTable,
     locale: str,
-    _: Translate = _identity,
+    _: Translate = identity,
     y_max: float | None = None,
     chart_id: str = "contributions",
 ) -> ChartFigure | None:
@@ -109,7 +102,8 @@ def contributions_chart(
     axes.set_xticks(
         list(positions), [str(y) for y in table.years], family=family, fontsize=style.FONT_SIZE, color=style.TEXT
     )
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _compact(v, table.currency, locale)))
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_money(v, table.currency, locale)))
     for label in axes.get_yticklabels():
         label.set_fontfamily(family)
     axes.tick_params(axis="both", labelsize=style.FONT_SIZE, colors=style.MUTED, length=0)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import DataError, Issue, Severity
 from ..model import Dataset, OrganizationFile, Outcome
-from .checks import check_duplicate_outcomes, check_organization, check_outcome
+from .checks import check_duplicate_outcomes, check_office_currencies, check_organization, check_outcome
 from .lint import lint_across, lint_document, lint_outcome
 from .location import LocatedDocument
 from .source import LOADERS, load_document
@@ -110,6 +110,7 @@ def load_dataset(root: Path | str) -> Dataset:
         partners = {partner.id: partner for partner in org_rest.partners}
         for outcome, doc, index_map in to_check:
             errors.extend(check_outcome(outcome, doc, org_rest.organization, offices, partners, index_map))
+        errors.extend(check_office_currencies([(o, d) for o, d, _ in to_check], org_rest.organization))
     errors.extend(check_duplicate_outcomes([(outcome, doc) for outcome, doc, _ in to_check]))
 
     if errors or org_file is None or org_doc is None:

@@ -138,3 +138,20 @@ def check_duplicate_outcomes(docs: list[tuple[Outcome, LocatedDocument]]) -> Ite
         if outcome.id in first:
             yield _issue(doc, ("id",), f"duplicate outcome id {outcome.id!r} (also in {first[outcome.id].file})")
         first.setdefault(outcome.id, doc)
+
+
+def check_office_currencies(docs: list[tuple[Outcome, LocatedDocument]], organization: Organization) -> Iterator[Issue]:
+    """The outcomes of one office in different currencies (its annual report adds them up)."""
+    first: dict[str, tuple[str, Outcome]] = {}
+    for outcome, doc in docs:
+        currencies = {c.currency or organization.currency for c in outcome.contributions}
+        if len(currencies) != 1:
+            continue  # no contributions, or mixed within the file (reported by check_outcome)
+        currency = currencies.pop()
+        seen = first.setdefault(outcome.office, (currency, outcome))
+        if seen[0] != currency:
+            yield doc.issue(
+                ("contributions",),
+                f"in {currency}, but outcome {seen[1].id!r} of the same office is in {seen[0]}; "
+                "an office's annual report needs one currency (convert before loading)",
+            )

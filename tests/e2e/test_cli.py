@@ -25,15 +25,43 @@ def replace_in(path: Path, old: str, new: str) -> int:
     return text[:index].count("\n") + 1
 
 
-def test_build_writes_every_brief_and_nothing_else(data_copy: Path, tmp_path: Path) -> None:
+def expected_reports(data: Path) -> dict[str, list[str]]:
+    """The file names ``build`` should write, from the data itself: a brief per outcome, a donor
+    report per partner for its latest year, a country report per office for its latest year."""
+    from reportgen import kind, load_dataset
+    from reportgen.pipeline import jobs_of
+
+    dataset = load_dataset(data)
+    return {
+        folder: sorted(kind(name).path(Path(), key, year).name for key, year in jobs_of(kind(name), dataset))
+        for name, folder in (("brief", "briefs"), ("donor", "donors"), ("country", "countries"))
+    }
+
+
+def test_build_writes_every_report_and_nothing_else(data_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("build", "--data", data_copy, "--out", out)
     assert result.returncode == 0, result.stderr
-    written = sorted(p.name for p in (out / "briefs").iterdir())
-    assert written == ["col-economic.pdf", "mex-evaw.pdf", "mex-justice.pdf"]
-    assert "3 of 3 briefs written" in result.stdout
-    for name in written:
-        assert PdfReader(out / "briefs" / name).pages
+    expected = expected_reports(data_copy)
+    assert expected["briefs"] == sorted(f"{p.stem}.pdf" for p in (data_copy / "outcomes").glob("*.yaml"))
+    assert len(expected["donors"]) >= 1 and len(expected["countries"]) >= 1
+    assert sorted(p.name for p in out.iterdir()) == ["briefs", "countries", "donors"]
+    for folder, names in expected.items():
+        assert sorted(p.name for p in (out / folder).iterdir()) == names
+        for name in names:
+            assert PdfReader(out / folder / name).pages
+    total = sum(map(len, expected.values()))
+    assert f"{total} of {total} reports written" in result.stdout
+
+
+def test_build_kinds_option(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("build", "--kinds", "donor", "--data", data_copy, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["donors"]
+    unknown = run("build", "--kinds", "brief,memo", "--data", data_copy, "--out", out)
+    assert unknown.returncode == 2
+    assert "unknown report kind 'memo' (kinds: brief, donor, country)" in unknown.stderr
 
 
 def test_bad_data_exits_2_with_file_line_and_field_and_no_traceback(data_copy: Path, tmp_path: Path) -> None:
@@ -109,11 +137,14 @@ def test_broken_template_fails_with_its_location_and_exit_1(data_copy: Path, tmp
     assert result.returncode == 1
     assert "partials/brief/title.html:2" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not any(out.rglob("*.pdf"))
+    assert not (out / "briefs").exists() or not any((out / "briefs").iterdir())  # every brief failed, cleanly
+    expected = expected_reports(data_copy)
+    for folder in ("donors", "countries"):  # the other reports do not use that partial: still written
+        assert sorted(p.name for p in (out / folder).iterdir()) == expected[folder]
 
 
 def test_placeholder_text_warns_and_strict_makes_it_fatal(data_copy: Path, tmp_path: Path) -> None:
-    file = data_copy / "outcomes" / "mex-evaw.yaml"
+    file = data_copy / "outcomes" / "mex-justice.yaml"
     line = replace_in(file, "statement: >-\n  ", "statement: >-\n  Lorem Ipsum is simply dummy text. ")
     result = run("build", "--data", data_copy, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr

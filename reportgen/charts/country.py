@@ -1,0 +1,221 @@
+"""Charts of the country annual report: CountryReport -> ChartFigure objects (SVG + alt text).
+
+Two overview charts for the executive summary (budget vs expenditure by year; contributions
+by outcome per year, stacked) and every chapter's contributions chart, all chapters on one
+shared value axis so that bars compare across outcomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from ..build.country_model import CountryReport, OutcomeSeries, ResourceMatrix
+from ..formatting import compact_money, money, percent
+from ..i18n import translator
+from ..model.money import Money
+from . import brief_charts, style
+from .figure import ChartFigure, Translate, identity, to_svg
+
+MM = 1 / 25.4
+
+#: Outcomes are told apart by shades of the report's blue (and stacking order), so they
+#: never borrow a partner's colour.
+OUTCOME_SHADES = ("#0b3d6e", "#4a90c8", "#a9cdee", "#1d6f6a", "#7cc4bc", "#5b4b8a", "#b9a8dc", "#8a6d1f")
+BUDGET_FILL = "#cfe0f1"
+HEADROOM = 1.08  # a shared axis ends a little above the tallest bar
+
+
+def shared_y_max(report: CountryReport) -> float | None:
+    """The value-axis top every chapter's contributions chart uses: the largest partner-year cell
+    of any chapter, plus headroom (None when no chapter has contributions)."""
+    largest = report.largest_partner_year
+    return float(largest.amount) * HEADROOM if largest is not None and largest.amount > 0 else None
+
+
+def _span(years: Sequence[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def _axes(figure: Figure, currency: str, locale: str, years: Sequence[int]) -> Axes:
+    family = style.register_fonts()
+    axes = figure.add_subplot()
+    axes.set_xticks(list(range(len(years))), [str(y) for y in years], family=family, fontsize=style.FONT_SIZE)
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_money(v, currency, locale)))
+    for label in axes.get_yticklabels():
+        label.set_fontfamily(family)
+    axes.tick_params(axis="both", labelsize=style.FONT_SIZE, colors=style.MUTED, length=0)
+    axes.grid(axis="y", color=style.GRID, linewidth=0.5)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.spines["bottom"].set_color(style.GRID)
+    return axes
+
+
+def _spread(axes: Axes, count: int) -> None:
+    """Bars keep the width they have in a five-year chart when there are fewer years."""
+    pad = max(5 - count, 0) / 2
+    axes.set_xlim(-0.6 - pad, count - 0.4 + pad)
+
+
+def _legend(axes: Axes, handles: list[Patch], columns: int) -> None:
+    axes.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=columns,
+        frameon=False,
+        prop={"family": style.FONT_FAMILY, "size": style.FONT_SIZE},
+        labelcolor=style.TEXT,
+    )
+
+
+def resources_alt_text(matrix: ResourceMatrix, locale: str, _: Translate = identity) -> str:
+    """The resources chart in words, from the matrix's own year totals."""
+    parts = [
+        _("Bar chart: budget and expenditure of all outcomes by year, {span}, in {currency}.").format(
+            span=_span(matrix.years), currency=matrix.currency
+        )
+    ]
+    for year, cell in zip(matrix.years, matrix.year_totals, strict=True):
+        if cell is None:
+            parts.append(_("{year}: no data.").format(year=year))
+        elif cell.expenditure is None:
+            parts.append(
+                _("{year}: budget {budget}, no expenditure reported.").format(
+                    year=year, budget=money(cell.budget, locale)
+                )
+            )
+        else:
+            parts.append(
+                _("{year}: budget {budget}, expenditure {spent} ({rate} delivered).").format(
+                    year=year,
+                    budget=money(cell.budget, locale),
+                    spent=money(cell.expenditure, locale),
+                    rate=percent(cell.delivery_rate, locale),
+                )
+            )
+    return " ".join(parts)
+
+
+def resources_chart(matrix: ResourceMatrix, locale: str, _: Translate = identity) -> ChartFigure | None:
+    """Budget (light) and expenditure (solid) side by side per year, delivery rate above; None when empty."""
+    if matrix.is_empty:
+        return None
+    figure = Figure(figsize=(170 * MM, 66 * MM))
+    axes = _axes(figure, matrix.currency, locale, matrix.years)
+    width = 0.36
+    for x, cell in enumerate(matrix.year_totals):
+        if cell is None:
+            axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=style.MUTED)
+            continue
+        budget = float(cell.budget.amount)
+        axes.bar(x - width / 2, budget, width, color=BUDGET_FILL, edgecolor=style.PALETTE[0], linewidth=0.6)
+        if cell.expenditure is not None:
+            spent = float(cell.expenditure.amount)
+            axes.bar(x + width / 2, spent, width, color="#0b3d6e", linewidth=0)
+            axes.text(
+                x + width / 2,
+                spent,
+                percent(cell.delivery_rate, locale),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color=style.TEXT,
+                family=style.FONT_FAMILY,
+            )
+    _spread(axes, len(matrix.years))
+    axes.margins(y=0.12)
+    handles = [
+        Patch(facecolor=BUDGET_FILL, edgecolor=style.PALETTE[0], linewidth=0.6, label=_("Budget")),
+        Patch(facecolor="#0b3d6e", label=_("Expenditure (label: delivery rate)")),
+    ]
+    _legend(axes, handles, 2)
+    figure.subplots_adjust(left=0.09, right=0.99, top=0.95, bottom=0.24)
+    return ChartFigure(
+        id="overview/resources",
+        caption=_("Budget and expenditure by year, all outcomes"),
+        svg=to_svg(figure),
+        alt=resources_alt_text(matrix, locale, _),
+    )
+
+
+def outcomes_alt_text(
+    series: Sequence[OutcomeSeries], years: Sequence[int], currency: str, locale: str, _: Translate = identity
+) -> str:
+    """The contributions-by-outcome chart in words: each year's total, then each outcome's years."""
+    parts = [
+        _("Stacked bar chart: contributions by outcome and year, {span}, in {currency}.").format(
+            span=_span(years), currency=currency
+        )
+    ]
+    for i, year in enumerate(years):
+        present = [v.amount for s in series if (v := s.values[i]) is not None]
+        if present:
+            total = sum(present, Decimal(0))
+            parts.append(_("{year}: {amount} in all.").format(year=year, amount=money(Money(total, currency), locale)))
+    for s in series:
+        described = [
+            f"{year} {money(value, locale)}" if value is not None else f"{year} {_('no data')}"
+            for year, value in zip(years, s.values, strict=True)
+        ]
+        parts.append(f"{s.title.text}: {'; '.join(described)}.")
+    return " ".join(parts)
+
+
+def outcomes_chart(
+    series: Sequence[OutcomeSeries], years: Sequence[int], currency: str, locale: str, _: Translate = identity
+) -> ChartFigure | None:
+    """Contributions per year stacked by outcome, each year's total above its bar; None when empty."""
+    if not series or not years:
+        return None
+    figure = Figure(figsize=(170 * MM, 70 * MM))
+    axes = _axes(figure, currency, locale, years)
+    bottoms = [0.0] * len(years)
+    handles = []
+    for i, s in enumerate(series):
+        shade = OUTCOME_SHADES[i % len(OUTCOME_SHADES)]
+        heights = [float(v.amount) if v is not None else 0.0 for v in s.values]
+        axes.bar(range(len(years)), heights, 0.56, bottom=bottoms, color=shade, edgecolor="white", linewidth=0.8)
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+        handles.append(Patch(facecolor=shade, label=s.title.text))
+    for x, top in enumerate(bottoms):
+        label = compact_money(top, currency, locale) if top else _("n/a")
+        axes.text(x, top, label, ha="center", va="bottom", fontsize=7, color=style.TEXT, family=style.FONT_FAMILY)
+    _spread(axes, len(years))
+    axes.margins(y=0.12)
+    _legend(axes, handles, min(len(handles), 3))
+    figure.subplots_adjust(left=0.09, right=0.99, top=0.95, bottom=0.26)
+    return ChartFigure(
+        id="overview/contributions",
+        caption=_("Contributions by outcome and year"),
+        svg=to_svg(figure),
+        alt=outcomes_alt_text(series, years, currency, locale, _),
+    )
+
+
+def country_charts(report: CountryReport) -> dict[str, ChartFigure]:
+    """Every chart of the report: ``overview/resources``, ``overview/contributions`` and each
+    chapter's ``<outcome-id>/contributions`` on the shared scale of :func:`shared_y_max`."""
+    _ = translator(report.lang)
+    charts: dict[str, ChartFigure] = {}
+    overview = [
+        resources_chart(report.resources, report.locale, _),
+        outcomes_chart(report.outcome_contributions, report.contributions.years, report.currency, report.locale, _),
+    ]
+    charts.update((chart.id, chart) for chart in overview if chart is not None)
+    y_max = shared_y_max(report)
+    for chapter in report.chapters:
+        charts.update(brief_charts(chapter, y_max))
+    return charts
