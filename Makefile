@@ -25,10 +25,12 @@ test: setup lint typecheck
 readme-images: demo
 	pdftoppm -png -r 70 -f 1 -l 1 -singlefile output/briefs/mex-justice.pdf docs/img/brief-mex-justice-page1
 	pdftoppm -png -r 70 -f 2 -l 2 -singlefile output/briefs/col-economic.pdf docs/img/brief-col-economic-page2
+	pdftoppm -png -r 70 -f 3 -l 3 -singlefile output/donors/sweden-2024.pdf docs/img/donor-sweden-page3
+	pdftoppm -png -r 70 -f 3 -l 3 -singlefile output/countries/mex-2024.pdf docs/img/country-mex-page3
 
 # Re-extract translatable strings and merge them into every catalog (then translate the new entries).
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --omit-header -o reportgen/locales/messages.pot reportgen templates
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --omit-header -o reportgen/locales/messages.pot reportgen templates
 	for lang in es fr; do \
 	  if [ -f reportgen/locales/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -i reportgen/locales/messages.pot -d reportgen/locales -l $$lang --no-fuzzy-matching --omit-header; \

@@ -8,6 +8,7 @@ currency's minor units (``$1,250.50``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -30,7 +31,15 @@ def money(value: Money, locale: str) -> str:
     pattern = parse_pattern(loc.currency_formats["standard"].pattern)
     digits = 0 if value.amount == value.amount.to_integral_value() else get_currency_precision(value.currency)
     pattern.frac_prec = (digits, digits)
-    return str(pattern.apply(value.amount, loc, currency=value.currency, currency_digits=False))
+    text = str(pattern.apply(value.amount, loc, currency=value.currency, currency_digits=False))
+    return _currency_spacing(text)
+
+
+def _currency_spacing(text: str) -> str:
+    """CLDR currency spacing, which Babel leaves out: a no-break space where a currency
+    symbol made of letters touches a digit (``USD98,145`` -> ``USD 98,145``)."""
+    text = re.sub(r"(?<=[^\W\d_])(?=[\d-])", "\u00a0", text)
+    return re.sub(r"(?<=\d)(?=[^\W\d_])", "\u00a0", text)
 
 
 def number(value: Decimal | int, locale: str) -> str:

@@ -47,9 +47,10 @@ def contributions_alt_text(table: ContributionTable, locale: str, _: Translate =
                 year=best[1], partner=best[2], amount=money(Money(best[0], table.currency), locale)
             )
         )
+    no_data = _("no data")
     for row in table.rows:
         values = [
-            f"{year} {money(cell.total, locale)}" if cell is not None else f"{year} {_('no data')}"
+            f"{year} {money(cell.total, locale)}" if cell is not None else f"{year} {no_data}"
             for year, cell in zip(years, row.cells, strict=True)
         ]
         parts.append(f"{row.partner.name}: {'; '.join(values)}.")

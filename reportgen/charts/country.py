@@ -7,6 +7,7 @@ shared value axis so that bars compare across outcomes.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -165,9 +166,10 @@ def outcomes_alt_text(
         if present:
             total = sum(present, Decimal(0))
             parts.append(_("{year}: {amount} in all.").format(year=year, amount=money(Money(total, currency), locale)))
+    no_data = _("no data")
     for s in series:
         described = [
-            f"{year} {money(value, locale)}" if value is not None else f"{year} {_('no data')}"
+            f"{year} {money(value, locale)}" if value is not None else f"{year} {no_data}"
             for year, value in zip(years, s.values, strict=True)
         ]
         parts.append(f"{s.title.text}: {'; '.join(described)}.")
@@ -189,7 +191,7 @@ def outcomes_chart(
         heights = [float(v.amount) if v is not None else 0.0 for v in s.values]
         axes.bar(range(len(years)), heights, 0.56, bottom=bottoms, color=shade, edgecolor="white", linewidth=0.8)
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-        handles.append(Patch(facecolor=shade, label=s.title.text))
+        handles.append(Patch(facecolor=shade, label=textwrap.fill(s.title.text, 34)))
     for x, top in enumerate(bottoms):
         label = compact_money(top, currency, locale) if top else _("n/a")
         axes.text(x, top, label, ha="center", va="bottom", fontsize=7, color=style.TEXT, family=style.FONT_FAMILY)

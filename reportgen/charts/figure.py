@@ -30,7 +30,11 @@ def to_svg(figure: Figure) -> str:
     """Serialise ``figure`` as deterministic SVG (no date, fixed ids) and release it."""
     buffer = io.StringIO()
     try:
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "reportgen"})
+        # A tight box grows to hold every label and legend, so translated text is never clipped;
+        # the template scales the SVG to the column width.
+        figure.savefig(
+            buffer, format="svg", bbox_inches="tight", pad_inches=0.03, metadata={"Date": None, "Creator": "reportgen"}
+        )
     finally:
         figure.clear()
     return buffer.getvalue()

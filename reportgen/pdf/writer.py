@@ -43,7 +43,9 @@ def _stylesheets(page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str,
     sheets = [CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher)]
     for name in extra:
         sheets.append(CSS(filename=str(STYLESHEET.parent / name), font_config=font_config(), url_fetcher=fetcher))
-    sheets.append(CSS(string=f"@page {{ size: {page_size.value}; }}", font_config=font_config()))
+    # The paper size, and the same paper turned for wide pages (annex tables with a column per year).
+    size_rules = f"@page {{ size: {page_size.value}; }} @page wide {{ size: {page_size.value} landscape; }}"
+    sheets.append(CSS(string=size_rules, font_config=font_config()))
     return tuple(sheets)
 
 

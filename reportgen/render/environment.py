@@ -51,7 +51,7 @@ def environment(user_templates: Path | None = None, lang: str = "en") -> Environ
         percent=formatting.percent,
         long_date=formatting.long_date,
         indicator_value=formatting.indicator_value,
-        sdg_title=goal_title,
+        sdg_title=lambda goal: translations(lang).gettext(goal_title(goal)),
         css_string=css_string,
         language_name=formatting.language_name,
     )

@@ -17,12 +17,30 @@ def usd(amount: str) -> Money:
     return Money(Decimal(amount), "USD")
 
 
+def cldr_spaced(text: str) -> str:
+    """CLDR's currency spacing, which Babel does not apply: a no-break space between a currency
+    symbol made of letters and the digits it touches (es_MX: "USD1,250.50" -> "USD 1,250.50")."""
+    out = ""
+    for i, char in enumerate(text):
+        if i and (
+            (text[i - 1].isalpha() and (char.isdigit() or char == "-")) or (text[i - 1].isdigit() and char.isalpha())
+        ):
+            out += "\u00a0"
+        out += char
+    return out
+
+
 def babel_whole(amount: Decimal, currency: str, locale: str) -> str:
     """Babel's standard currency format of a whole amount, with its zero minor units dropped."""
     with_cents = format_currency(amount, currency, locale=locale)
     zeros = get_decimal_symbol(locale) + "00"
     assert with_cents.count(zeros) == 1
-    return with_cents.replace(zeros, "")
+    return cldr_spaced(with_cents.replace(zeros, ""))
+
+
+def test_es_mx_separates_the_currency_code_from_the_digits() -> None:
+    assert money(usd("98145"), "es_MX") == "USD\u00a098,145"
+    assert money(usd("-5"), "es_MX") == "-USD\u00a05"
 
 
 def test_money_en_us_whole_amount_has_no_cents() -> None:
@@ -47,7 +65,7 @@ def test_money_accepts_hyphenated_locale() -> None:
 @pytest.mark.parametrize("amount", ["1250.50", "0.05", "301250.55", "-12.30"])
 def test_money_with_cents_matches_babel(locale: str, currency: str, amount: str) -> None:
     value = Money(Decimal(amount), currency)
-    assert money(value, locale) == format_currency(Decimal(amount), currency, locale=locale)
+    assert money(value, locale) == cldr_spaced(format_currency(Decimal(amount), currency, locale=locale))
 
 
 @pytest.mark.parametrize("locale", ["en_US", "es_MX", "fr_FR"])

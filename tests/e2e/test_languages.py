@@ -1,0 +1,177 @@
+"""Reports in English, Spanish and French: complete catalogs, translated labels, local formats.
+
+Every kind is rendered in Spanish and French and read back: no fixed English text is left,
+numbers, money and dates follow the locale, narrative without a translation is marked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from pypdf import PdfReader
+
+from reportgen import Dataset, load_dataset, write_report
+from reportgen.i18n import LOCALES_DIR
+
+from .. import seed
+from ..conftest import DATA, ROOT
+from ..pdfread import TaggedPdf, norm
+
+LANGUAGES = ("es", "fr")
+METHODS = [("**.py", "python"), ("**.html", "jinja2")]
+OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
+
+
+def catalog(lang: str):  # type: ignore[no-untyped-def]
+    with (LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def source_messages() -> set[str]:
+    """Every translatable string in the code and templates today."""
+    ids: set[str] = set()
+    for folder in (ROOT / "reportgen", ROOT / "templates"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(folder), METHODS, OPTIONS, keywords={"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+        ):
+            ids.add(message[0] if isinstance(message, tuple) else message)
+    return ids
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_is_complete_and_in_step_with_the_code(lang: str) -> None:
+    messages = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog(lang) if m.id}
+    missing = sorted(source_messages() - set(messages))
+    assert not missing, f"strings not in the {lang} catalog (run make messages, then translate): {missing[:5]}"
+    for message in messages.values():
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{lang}: no translation for {message.id!r}"
+        assert not message.fuzzy, f"{lang}: fuzzy translation for {message.id!r}"
+
+
+def ui_phrases(lang: str) -> list[str]:
+    """English phrases of the catalog that must not survive translation (several words, no placeholder)."""
+    found = []
+    for m in catalog(lang):
+        if not m.id or not isinstance(m.id, str) or m.string == m.id:
+            continue
+        if len(m.id.split()) >= 2 and not re.search(r"[{%]", m.id):
+            found.append(m.id)
+    return found
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset(DATA)
+
+
+JOBS = [
+    ("brief", "mex-justice", "es"),
+    ("brief", "col-economic", "fr"),
+    ("donor", "sweden", "es"),
+    ("donor", "mptfo", "fr"),
+    ("country", "mex", "es"),
+    ("country", "col", "fr"),
+]
+
+
+@pytest.fixture(scope="module")
+def rendered(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], Path]:
+    out = tmp_path_factory.mktemp("languages")
+    return {
+        job: write_report(dataset, job[0], job[1], out / f"{job[0]}-{job[1]}-{job[2]}.pdf", lang=job[2]) for job in JOBS
+    }
+
+
+def english_narrative(dataset: Dataset) -> str:
+    """All narrative text of the data in English: fallbacks may print it, legitimately."""
+    parts = []
+    for outcome in dataset.outcomes.values():
+        for value in (
+            outcome.short_title,
+            outcome.statement,
+            *(n.note for n in outcome.progress),
+            *(i.name for i in outcome.indicators),
+        ):
+            parts.append(value if isinstance(value, str) else value.get("en", ""))
+    return norm(" ".join(parts))
+
+
+@pytest.mark.parametrize("job", JOBS, ids=["-".join(j) for j in JOBS])
+def test_no_english_interface_text_is_left(job: tuple[str, str, str], rendered: dict, dataset: Dataset) -> None:
+    text = TaggedPdf(rendered[job]).text
+    narrative = english_narrative(dataset)
+    left = [p for p in ui_phrases(job[2]) if p in text and p not in narrative]
+    assert not left, f"untranslated in {job}: {left}"
+
+
+@pytest.mark.parametrize("job", JOBS, ids=["-".join(j) for j in JOBS])
+def test_document_language_is_set(job: tuple[str, str, str], rendered: dict) -> None:
+    lang = str(PdfReader(rendered[job]).trailer["/Root"]["/Lang"])
+    assert lang.split("-")[0] == job[2]
+
+
+def spaced(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_spanish_brief_uses_spanish_labels_and_es_mx_formats(rendered: dict) -> None:
+    pdf = TaggedPdf(rendered[("brief", "mex-justice", "es")])
+    text = spaced(pdf.text)
+    es = {m.id: m.string for m in catalog("es") if m.id}
+    for label in ("Outcome summary", "Funding partners' contributions", "Progress", "Results framework"):
+        assert es[label] in text
+    # es_MX: US dollars as "USD", comma thousands; the seed's 2023 figure for Mexico's government
+    mexico_2023 = next(c for c in seed.contribution_cells() if c.partner == "Mexico" and c.year == 2023)
+    assert mexico_2023.total is not None
+    assert f"USD {mexico_2023.total:,.0f}" in text
+    assert "30 de junio de 2025" in text
+    assert str(PdfReader(rendered[("brief", "mex-justice", "es")]).trailer["/Root"]["/Lang"]) == "es-MX"
+
+
+def test_french_report_uses_french_formats(rendered: dict) -> None:
+    text = spaced(TaggedPdf(rendered[("country", "col", "fr")]).text)
+    assert "30 juin 2025" in text
+    assert re.search(r"\d{1,3} \d{3} \$US", text), "French money groups with spaces and puts $US after"
+
+
+def test_untranslated_narrative_is_marked_and_translations_are_used(rendered: dict, dataset: Dataset) -> None:
+    es = {m.id: m.string for m in catalog("es") if m.id}
+    mark = es["not translated; original in %(language)s"] % {"language": "inglés"}
+    justice = spaced(TaggedPdf(rendered[("brief", "mex-justice", "es")]).text)
+    assert mark in justice  # the Mexico data is in English only
+    statement = dataset.outcomes["mex-evaw"].statement
+    assert isinstance(statement, dict) and "es" in statement
+    country = spaced(TaggedPdf(rendered[("country", "mex", "es")]).text)
+    assert norm(statement["es"])[:80] in country  # the Spanish version is printed, not the English one
+
+
+@pytest.mark.parametrize("job", JOBS, ids=["-".join(j) for j in JOBS])
+def test_fonts_cover_every_character(job: tuple[str, str, str], rendered: dict) -> None:
+    from ..pdfread import fonts
+
+    found = fonts(rendered[job])
+    assert all(found.values()) and all("Inter" in name for name in found), found
+
+
+@pytest.mark.parametrize("job", [("donor", "sweden", "es"), ("country", "col", "fr")], ids=["donor-es", "country-fr"])
+def test_contents_and_bookmarks_point_at_the_headings_in_every_language(
+    job: tuple[str, str, str], rendered: dict
+) -> None:
+    from .test_country_pdf import outline
+
+    path = rendered[job]
+    pdf = TaggedPdf(path)
+    marks = outline(path)
+    chapters = [(title, page) for depth, title, page in marks[2:] if depth == 0]  # after cover, contents
+    assert len(chapters) >= 3
+    contents = norm(pdf.page_text[marks[1][2] - 1])
+    for title, page in chapters:
+        # the heading is on the bookmarked page (it may wrap over two lines) ...
+        assert title in norm(pdf.page_text[page - 1]), (title, page)
+        # ... and the contents give that page after the dotted leader
+        assert re.search(re.escape(title) + r"\s*\.{3,}\s*" + str(page) + r"\b", contents), (title, page)
