@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DataError, Issue, Severity
-from ..model import Dataset, OrganizationFile, Outcome
+from ..model import Dataset, OrganizationFile, Outcome, RejectedOutcome
 from .checks import check_duplicate_outcomes, check_office_currencies, check_organization, check_outcome
 from .lint import lint_across, lint_document, lint_outcome
 from .location import LocatedDocument
@@ -42,10 +42,13 @@ def _outcome_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def load_dataset(root: Path | str) -> Dataset:
+def load_dataset(root: Path | str, *, skip_invalid: bool = False) -> Dataset:
     """Load and validate every data file under ``root``.
 
     Raises :class:`DataError` listing every error found; warnings are returned on the dataset.
+    With ``skip_invalid`` (batch runs), outcome files with errors are left out instead and
+    listed on ``Dataset.rejected``; errors that cannot be pinned to one outcome (the
+    organization file, a table that cannot be read) still raise.
     """
     root = Path(root)
     if not root.is_dir():
@@ -87,7 +90,8 @@ def load_dataset(root: Path | str) -> Dataset:
     errors.extend(table_issues)
     by_id = {str(d.data["id"]): d for d in docs if isinstance(d.data, dict) and "id" in d.data}
     currency = org_rest.organization.currency if org_rest is not None else "USD"
-    errors.extend(merge_tables(rows, by_id, currency))
+    owners: dict[Issue, str] = {}
+    errors.extend(merge_tables(rows, by_id, currency, owners))
 
     outcomes: list[tuple[Outcome, LocatedDocument]] = []
     to_check: list[tuple[Outcome, LocatedDocument, IndexMap]] = []
@@ -113,6 +117,13 @@ def load_dataset(root: Path | str) -> Dataset:
         errors.extend(check_office_currencies([(o, d) for o, d, _ in to_check], org_rest.organization))
     errors.extend(check_duplicate_outcomes([(outcome, doc) for outcome, doc, _ in to_check]))
 
+    rejected: tuple[RejectedOutcome, ...] = ()
+    if errors and skip_invalid and org_file is not None and org_doc is not None:
+        left_out = _reject(errors, files, docs, owners, org_doc.file)
+        if left_out is not None:
+            gone = {r.file for r in left_out}
+            outcomes = [(o, d) for o, d in outcomes if d.file not in gone]
+            rejected, errors = left_out, []
     if errors or org_file is None or org_doc is None:
         raise DataError(errors, warnings)
     return Dataset(
@@ -123,4 +134,39 @@ def load_dataset(root: Path | str) -> Dataset:
         outcomes={outcome.id: outcome for outcome, _ in outcomes},
         sources={ORGANIZATION_STEM: org_doc.file, **{o.id: d.file for o, d in outcomes}},
         warnings=tuple(warnings),
+        rejected=rejected,
     )
+
+
+def _reject(
+    errors: list[Issue], files: list[Path], docs: list[LocatedDocument], owners: dict[Issue, str], org_file: Path
+) -> tuple[RejectedOutcome, ...] | None:
+    """The outcome files to leave out so that every error is accounted for; None when an error
+    belongs to no single outcome (then nothing can be trusted and loading fails)."""
+    doc_of_file = {d.file: d for d in docs}
+    file_of_id = {str(d.data["id"]): d.file for d in docs if isinstance(d.data, dict) and "id" in d.data}
+    by_file: dict[Path, list[Issue]] = {}
+    for issue in errors:
+        file = issue.file if issue.file in set(files) else file_of_id.get(owners.get(issue, ""))
+        if file is None or issue.file == org_file:
+            return None
+        by_file.setdefault(file, []).append(issue)
+    rejected = []
+    for file, issues in sorted(by_file.items()):
+        raw = doc_of_file[file].data if file in doc_of_file else None
+        data = raw if isinstance(raw, dict) else {}
+        contributions = data.get("contributions", [])
+        partners: tuple[str, ...] | None = None  # unknown: the file did not parse, or its rows are unreadable
+        if raw is not None and isinstance(contributions, list):
+            partners = tuple(sorted({str(c.get("partner")) for c in contributions if isinstance(c, dict)}))
+        office = data.get("office")
+        rejected.append(
+            RejectedOutcome(
+                file=file,
+                outcome_id=str(data.get("id") or file.stem),
+                office=str(office) if isinstance(office, str) else None,
+                partners=partners,
+                issues=tuple(issues),
+            )
+        )
+    return tuple(rejected)

@@ -343,10 +343,16 @@ def _parsed(row: Row, currency: str, issues: list[Issue]) -> dict[str, Any] | No
     return values if ok else None
 
 
-def merge_tables(rows: list[Row], docs: dict[str, LocatedDocument], default_currency: str) -> list[Issue]:
-    """Append table rows to the outcome documents they name (``docs`` by outcome id), in place."""
+def merge_tables(
+    rows: list[Row], docs: dict[str, LocatedDocument], default_currency: str, owners: dict[Issue, str] | None = None
+) -> list[Issue]:
+    """Append table rows to the outcome documents they name (``docs`` by outcome id), in place.
+
+    ``owners`` (when given) receives, for each issue of a row that names a known outcome,
+    that outcome's id: the outcome is incomplete without the row."""
     issues: list[Issue] = []
     for row in rows:
+        before = len(issues)
         outcome_cell = row.cells.get("outcome")
         doc = docs.get(parse_text(outcome_cell.value)) if outcome_cell else None
         if outcome_cell is not None and doc is None:
@@ -358,10 +364,16 @@ def merge_tables(rows: list[Row], docs: dict[str, LocatedDocument], default_curr
         currency = parse_text(currency_cell.value).upper() if currency_cell else default_currency
         values = _parsed(row, currency, issues)
         if values is None or doc is None:
+            if owners is not None and outcome_cell is not None and doc is not None:
+                for issue in issues[before:]:
+                    owners[issue] = parse_text(outcome_cell.value)
             continue
         if not isinstance(doc.data, dict):
             continue
         _MERGERS[row.table.name](row, values, doc, issues)
+        if owners is not None and outcome_cell is not None and doc is not None:
+            for issue in issues[before:]:
+                owners[issue] = parse_text(outcome_cell.value)
     return issues
 
 

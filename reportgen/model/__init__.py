@@ -1,6 +1,6 @@
 """Typed, frozen data model: money, the entities read from data files, the dataset."""
 
-from .dataset import Dataset
+from .dataset import Dataset, RejectedOutcome
 from .entities import (
     Contribution,
     CoreSplit,
@@ -40,6 +40,7 @@ __all__ = [
     "Period",
     "ProgressNote",
     "ProgressStatus",
+    "RejectedOutcome",
     "ResourceLine",
     "SdgLink",
     "SdgShare",

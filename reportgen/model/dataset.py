@@ -15,6 +15,21 @@ from .entities import Office, Organization, Outcome, Partner
 
 
 @dataclass(frozen=True)
+class RejectedOutcome:
+    """An outcome file left out because its data has errors (``load_dataset(skip_invalid=True)``).
+
+    ``office`` and ``partners`` are read from the raw file where it still shows them, so the
+    reports that would have used the outcome can be failed too; None means unknown.
+    """
+
+    file: Path
+    outcome_id: str | None
+    office: str | None
+    partners: tuple[str, ...] | None
+    issues: tuple[Issue, ...]
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything one data folder holds, validated and cross-referenced."""
 
@@ -25,6 +40,7 @@ class Dataset:
     outcomes: Mapping[str, Outcome]
     sources: Mapping[str, Path] = field(default_factory=dict)
     warnings: tuple[Issue, ...] = ()
+    rejected: tuple[RejectedOutcome, ...] = ()
 
     def outcome(self, outcome_id: str) -> Outcome:
         try:

@@ -49,23 +49,30 @@ def _stylesheets(page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str,
     return tuple(sheets)
 
 
-def pdf_bytes(document: HtmlDocument, options: RenderOptions, stylesheets: tuple[str, ...] = ()) -> bytes:
-    """Lay out ``document`` with report.css plus ``stylesheets`` (names under assets/css/); return the PDF."""
+def render_pdf(document: HtmlDocument, options: RenderOptions, stylesheets: tuple[str, ...] = ()) -> tuple[bytes, int]:
+    """Lay out ``document`` with report.css plus ``stylesheets`` (names under assets/css/);
+    return the PDF and its page count."""
     roots = _roots(options)
     fetcher = SafeFetcher(roots)
     html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
+    settings = {
+        "stylesheets": list(_stylesheets(options.page_size, roots, stylesheets)),
+        "pdf_tags": True,
+        "pdf_identifier": b"reportgen",
+    }
     try:
-        data = html.write_pdf(
-            stylesheets=list(_stylesheets(options.page_size, roots, stylesheets)),
-            font_config=font_config(),
-            pdf_tags=True,
-            pdf_identifier=b"reportgen",
-        )
+        rendered = html.render(font_config=font_config(), **settings)
+        data = rendered.write_pdf(**{k: v for k, v in settings.items() if k != "stylesheets"})
     except Exception as exc:  # WeasyPrint raises many types; the caller needs one
         raise RenderError(f"PDF rendering failed: {exc}") from exc
     if not isinstance(data, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
         raise RenderError("PDF rendering returned no data")
-    return data
+    return data, len(rendered.pages)
+
+
+def pdf_bytes(document: HtmlDocument, options: RenderOptions, stylesheets: tuple[str, ...] = ()) -> bytes:
+    """The PDF of ``document`` (see :func:`render_pdf`)."""
+    return render_pdf(document, options, stylesheets)[0]
 
 
 def write_atomic(data: bytes, target: Path) -> Path:

@@ -1,0 +1,55 @@
+"""Fingerprints: what a report's content depends on, so unchanged reports are not rebuilt.
+
+A job's fingerprint hashes its *report model* (the exact figures and texts it prints, built
+from the data slice it uses), the templates, assets and catalogs, reportgen's version and
+source, and the rendering options. Changing one outcome changes the models of exactly the
+reports that use it: its brief, its donors' reports and its office's report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from .. import __version__
+from ..i18n import LOCALES_DIR
+from ..options import RenderOptions
+from ..paths import ASSETS_DIR, TEMPLATES_DIR
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def _hash_tree(digest: hashlib._Hash, folder: Path, suffixes: Iterable[str] | None = None) -> None:
+    allowed = set(suffixes) if suffixes is not None else None
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if "__pycache__" in file.parts or (allowed is not None and file.suffix not in allowed):
+            continue
+        digest.update(str(file.relative_to(folder)).encode())
+        digest.update(b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+
+
+@lru_cache(maxsize=8)
+def resources_fingerprint(user_templates: Path | None = None) -> str:
+    """Templates, assets, catalogs, reportgen's version and its source code."""
+    digest = hashlib.sha256(f"reportgen {__version__}\0".encode())
+    for folder in (TEMPLATES_DIR, ASSETS_DIR, LOCALES_DIR):
+        _hash_tree(digest, folder)
+    _hash_tree(digest, _PACKAGE, (".py",))
+    if user_templates is not None:
+        _hash_tree(digest, user_templates)
+    return digest.hexdigest()
+
+
+def job_fingerprint(model: object, options: RenderOptions) -> str:
+    """The fingerprint of one report: its model's full representation plus everything above."""
+    text = repr(model)
+    if " at 0x" in text:  # an object without a stable representation would make every run differ
+        raise ValueError(f"report model has no stable representation: {type(model).__name__}")
+    digest = hashlib.sha256(resources_fingerprint(options.templates_dir).encode())
+    digest.update(repr(options).encode())
+    digest.update(text.encode())
+    return digest.hexdigest()

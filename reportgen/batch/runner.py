@@ -1,0 +1,262 @@
+"""The year-end batch: plan every report, skip what is up to date, render the rest, keep a manifest.
+
+Only this module (through ``write_atomic``) writes report files. One failing report never
+stops the others; a stopped run (Ctrl-C, SIGTERM) keeps every finished report and a valid
+manifest, and the next run makes only what is missing or changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import FrameType
+from typing import Protocol
+
+from ..errors import ReportgenError
+from ..kinds import kind
+from ..load import load_dataset
+from ..model import Dataset
+from ..options import RenderOptions
+from ..pdf import write_atomic
+from .execute import run_dask, run_local
+from .fingerprint import job_fingerprint
+from .jobs import Job, plan
+from .lock import output_lock
+from .manifest import Entry, Manifest
+from .worker import Rendered, Task
+
+KINDS = ("brief", "donor", "country")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What to make and how."""
+
+    out_dir: Path
+    kinds: tuple[str, ...] = KINDS
+    languages: tuple[str | None, ...] = (None,)
+    years: tuple[int, ...] | None = None
+    workers: int | None = None  # default: the machine's cores
+    scheduler: str | None = None  # a Dask scheduler address: run there instead of locally
+    retry_failed: bool = False
+    force: bool = False
+    compendium: bool = False
+    render: RenderOptions = field(default_factory=RenderOptions)
+    recycle_after: int = 100
+
+
+@dataclass
+class BatchSummary:
+    """What a run did."""
+
+    made: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    failures: list[Entry] = field(default_factory=list)
+    compendiums: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+class Progress(Protocol):
+    """Receives the run's events; the CLI shows them (a progress bar, or log lines)."""
+
+    def start(self, total: int, skipped: int) -> None: ...
+
+    def update(self, entry: Entry) -> None: ...
+
+    def finish(self, summary: BatchSummary) -> None: ...
+
+
+class _Silent:
+    """No progress display (library use)."""
+
+    def start(self, total: int, skipped: int) -> None:
+        pass
+
+    def update(self, entry: Entry) -> None:
+        pass
+
+    def finish(self, summary: BatchSummary) -> None:
+        pass
+
+
+class Interrupted(Exception):
+    """The run was stopped by a signal; finished reports and the manifest were kept."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM into an exception in the main thread (Ctrl-C already is one)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _remove_partials(out_dir: Path) -> None:
+    """Temporary files of a run that was killed before it could clean up (``.<name>.<random>.part``)."""
+    for part in out_dir.rglob(".*.part"):
+        part.unlink(missing_ok=True)
+
+
+def _source(dataset: Dataset, job: Job) -> str:
+    """The data file a report comes from (its outcome's file, else organization.yaml)."""
+    path = dataset.source_of(job.key) if job.kind == "brief" else dataset.source_of("organization")
+    return str(path or dataset.root)
+
+
+def _blocked(dataset: Dataset, jobs: list[Job]) -> dict[str, tuple[str, str]]:
+    """Jobs that would use an outcome left out for data errors: job id -> (error, source file)."""
+    blocked: dict[str, tuple[str, str]] = {}
+    for rejected in dataset.rejected:
+        why = f"outcome {rejected.outcome_id or rejected.file.stem!r} has data errors; this report would be incomplete"
+        for job in jobs:
+            uses = (job.kind == "country" and (rejected.office is None or rejected.office == job.key)) or (
+                job.kind == "donor" and (rejected.partners is None or job.key in rejected.partners)
+            )
+            if uses:
+                blocked.setdefault(job.id, (why, str(rejected.file)))
+    return blocked
+
+
+def _data_failures(dataset: Dataset) -> list[Entry]:
+    """One failed entry per outcome file left out, with its errors."""
+    entries = []
+    for rejected in dataset.rejected:
+        name = rejected.outcome_id or rejected.file.stem
+        errors = "; ".join(str(issue) for issue in rejected.issues[:5])
+        if len(rejected.issues) > 5:
+            errors += f"; and {len(rejected.issues) - 5} more"
+        entries.append(
+            Entry(f"data/{name}", "data", name, 0, "", "", "failed", error=errors, source=str(rejected.file))
+        )
+    return entries
+
+
+def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None = None) -> BatchSummary:
+    """Make every report of ``options`` from the data in ``data_dir``."""
+    progress = progress or _Silent()
+    started = time.perf_counter()
+    summary = BatchSummary()
+    dataset = load_dataset(data_dir, skip_invalid=True)
+    out_dir = options.out_dir
+    with output_lock(out_dir), _stop_on_signals():
+        _remove_partials(out_dir)
+        manifest = Manifest.load(out_dir)
+        last_save = time.monotonic()
+
+        def record(entry: Entry, counted: bool = True) -> None:
+            nonlocal last_save
+            manifest.record(entry)
+            if entry.status == "failed":
+                summary.failed += 1
+                summary.failures.append(entry)
+            elif counted:
+                summary.made += 1
+            progress.update(entry)
+            if time.monotonic() - last_save >= 1.0:
+                manifest.save()
+                last_save = time.monotonic()
+
+        jobs = plan(dataset, options.kinds, options.languages, options.years)
+        blocked = _blocked(dataset, jobs)
+        tasks: list[Task] = []
+        waiting: dict[str, tuple[Job, Path, str]] = {}
+        reused: list[Entry] = []
+        for job in jobs:
+            target = job.path(out_dir)
+            relative = str(target.relative_to(out_dir))
+            base = Entry(job.id, job.kind, job.key, job.year, job.lang or "", relative, "failed",
+                         source=_source(dataset, job))  # fmt: skip
+            if job.id in blocked:
+                error, source = blocked[job.id]
+                reused.append(replace(base, error=error, source=source))
+                continue
+            try:
+                model = kind(job.kind).build(dataset, job.key, job.year, job.lang, None)
+            except ReportgenError as exc:
+                reused.append(replace(base, error=str(exc)))
+                continue
+            fingerprint = job_fingerprint(model, options.render)
+            previous = manifest.entries.get(job.id)
+            if not options.force and previous is not None and previous.fingerprint == fingerprint:
+                if previous.status == "ok" and target.is_file() and _sha256(target) == previous.sha256:
+                    summary.skipped += 1
+                    continue
+                if previous.status == "failed" and not options.retry_failed:
+                    reused.append(previous)  # unchanged, and it failed last time: say so, do not redo
+                    continue
+            tasks.append(Task(job.id, job.kind, model, options.render))
+            waiting[job.id] = (job, target, fingerprint)
+
+        progress.start(len(tasks) + len(reused) + len(dataset.rejected), summary.skipped)
+        for entry in [*_data_failures(dataset), *reused]:
+            record(entry)
+        try:
+            results: Iterator[Rendered]
+            if options.scheduler:
+                results = run_dask(tasks, options.scheduler)
+            else:
+                results = run_local(tasks, options.workers or os.cpu_count() or 1, options.recycle_after)
+            for result in results:
+                job, target, fingerprint = waiting[result.job_id]
+                entry = Entry(
+                    job.id, job.kind, job.key, job.year, job.lang or "", str(target.relative_to(out_dir)), "failed",
+                    fingerprint=fingerprint, duration=round(result.seconds, 3), source=_source(dataset, job),
+                )  # fmt: skip
+                if result.pdf is None:
+                    record(replace(entry, error=result.error or "failed"))
+                    continue
+                write_atomic(result.pdf, target)
+                digest = hashlib.sha256(result.pdf).hexdigest()
+                record(replace(entry, status="ok", sha256=digest, pages=result.pages, bytes=len(result.pdf)))
+            if options.compendium:
+                from .compendium import write_compendiums
+
+                summary.compendiums = write_compendiums(dataset, manifest, out_dir, options)
+        finally:
+            _drop_stale(manifest, {job.id for job in jobs}, dataset)
+            manifest.save()
+            summary.seconds = time.perf_counter() - started
+    progress.finish(summary)
+    return summary
+
+
+def _drop_stale(manifest: Manifest, planned: set[str], dataset: Dataset) -> None:
+    """Keep the manifest to this run's reports (and data failures) so it matches what it describes."""
+    keep = planned | {f"data/{r.outcome_id or r.file.stem}" for r in dataset.rejected}
+    for job_id in [j for j in manifest.entries if j not in keep]:
+        entry = manifest.entries[job_id]
+        if entry.kind == "data" or not (manifest.out_dir / entry.path).is_file():
+            del manifest.entries[job_id]
