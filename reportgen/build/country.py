@@ -7,7 +7,7 @@ series and the annex tables are computed here across those chapters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from babel.lists import format_list
 
@@ -16,7 +16,7 @@ from ..formatting import long_date, money, percent
 from ..i18n import translations
 from ..model import Dataset, Office, Outcome, ProgressStatus
 from ..model.money import Money
-from .brief import build_brief, data_years, default_report_year
+from .brief import build_brief, data_years, default_report_year, sum_splits
 from .brief_model import BriefReport, ContributionTable, PartnerRow, Split
 from .country_model import (
     CountryKeyFigures,
@@ -59,16 +59,6 @@ def country_jobs(dataset: Dataset) -> list[tuple[str, int]]:
     return sorted(years)
 
 
-def _add(splits: Iterable[Split | None]) -> Split | None:
-    present = [s for s in splits if s is not None]
-    if not present:
-        return None
-    result = present[0]
-    for split in present[1:]:
-        result = result + split
-    return result
-
-
 def resource_cell(lines: Sequence[Line]) -> ResourceCell | None:
     """Budget and expenditure of ``lines``; delivery counts only lines that report expenditure."""
     if not lines:
@@ -101,13 +91,13 @@ def office_contributions(chapters: Sequence[BriefReport], currency: str) -> Cont
     rows = []
     for partner_id, by_year in cells.items():
         row_cells = tuple(by_year.get(y) for y in years)
-        total = _add(row_cells)
+        total = sum_splits(row_cells)
         assert total is not None  # every partner here has at least one cell
         first = partners[partner_id]
         rows.append(PartnerRow(first.partner, first.colour_index, row_cells, total))
     rows.sort(key=lambda r: (-r.total.total.amount, r.partner.name))
-    year_totals = tuple(_add(r.cells[i] for r in rows) for i in range(len(years)))
-    return ContributionTable(currency, years, tuple(rows), year_totals, _add(year_totals))
+    year_totals = tuple(sum_splits(r.cells[i] for r in rows) for i in range(len(years)))
+    return ContributionTable(currency, years, tuple(rows), year_totals, sum_splits(year_totals))
 
 
 def resource_matrix(chapters: Sequence[BriefReport], currency: str) -> ResourceMatrix:
