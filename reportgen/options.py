@@ -18,3 +18,4 @@ class RenderOptions:
 
     page_size: PageSize = PageSize.A4
     templates_dir: Path | None = None  # a user's folder, searched before the built-in templates
+    archive: bool = False  # PDF/A-3a with the source data attached, instead of PDF/UA-1

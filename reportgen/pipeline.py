@@ -7,7 +7,7 @@ kind (brief, donor, country) runs through the same functions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import BriefReport
@@ -16,7 +16,7 @@ from .kinds import Report, ReportKind, kind
 from .load import load_dataset
 from .model import Dataset
 from .options import RenderOptions
-from .pdf import pdf_bytes, write_atomic
+from .pdf import SourceFile, pdf_bytes, write_atomic
 from .render import HtmlDocument, render_html
 
 __all__ = [
@@ -57,9 +57,32 @@ def report_html(report_kind: ReportKind, report: Report, options: RenderOptions 
     )
 
 
-def report_pdf(report_kind: ReportKind, report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
-    """The PDF of one report model."""
-    return pdf_bytes(report_html(report_kind, report, options), options, report_kind.stylesheets)
+def report_pdf(
+    report_kind: ReportKind,
+    report: Report,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    sources: tuple[SourceFile, ...] = (),
+) -> bytes:
+    """The PDF of one report model (``sources`` are embedded in archival PDFs)."""
+    return pdf_bytes(report_html(report_kind, report, options), options, report_kind.stylesheets, sources)
+
+
+def archive_sources(
+    dataset: Dataset, kind_name: str, report: Report, key: str, options: RenderOptions
+) -> tuple[SourceFile, ...]:
+    """The source data to embed when ``options`` (or the organization) ask for archival PDFs."""
+    if not options.archive:
+        return ()
+    from .archive import source_files
+
+    return source_files(dataset, kind_name, key, report.report_year, report.lang, report.locale)
+
+
+def effective_options(dataset: Dataset, options: RenderOptions) -> RenderOptions:
+    """``options`` with the organization's defaults applied (``archive: true`` in its file)."""
+    if dataset.organization.archive and not options.archive:
+        return replace(options, archive=True)
+    return options
 
 
 def write_report(
@@ -75,7 +98,9 @@ def write_report(
     """Build, render and atomically write one report; returns the path written."""
     report_kind = kind(kind_name)
     report = report_kind.build(dataset, key, year, lang, locale)
-    return write_atomic(report_pdf(report_kind, report, options), target)
+    options = effective_options(dataset, options)
+    sources = archive_sources(dataset, kind_name, report, key, options)
+    return write_atomic(report_pdf(report_kind, report, options, sources), target)
 
 
 def build_all(

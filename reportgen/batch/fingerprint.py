@@ -44,12 +44,15 @@ def resources_fingerprint(user_templates: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def job_fingerprint(model: object, options: RenderOptions) -> str:
-    """The fingerprint of one report: its model's full representation plus everything above."""
+def job_fingerprint(model: object, options: RenderOptions, attached: Iterable[bytes] = ()) -> str:
+    """The fingerprint of one report: its model's full representation, the files it embeds
+    (archival PDFs), and everything above."""
     text = repr(model)
     if " at 0x" in text:  # an object without a stable representation would make every run differ
         raise ValueError(f"report model has no stable representation: {type(model).__name__}")
     digest = hashlib.sha256(resources_fingerprint(options.templates_dir).encode())
     digest.update(repr(options).encode())
     digest.update(text.encode())
+    for data in attached:
+        digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()

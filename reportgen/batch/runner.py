@@ -25,6 +25,7 @@ from ..load import load_dataset
 from ..model import Dataset
 from ..options import RenderOptions
 from ..pdf import write_atomic
+from ..pipeline import archive_sources, effective_options
 from .execute import run_dask, run_local
 from .fingerprint import job_fingerprint
 from .jobs import Job, plan
@@ -170,6 +171,7 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
     started = time.perf_counter()
     summary = BatchSummary()
     dataset = load_dataset(data_dir, skip_invalid=True)
+    render = effective_options(dataset, options.render)
     out_dir = options.out_dir
     with output_lock(out_dir), _stop_on_signals():
         _remove_partials(out_dir)
@@ -208,7 +210,8 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
             except ReportgenError as exc:
                 reused.append(replace(base, error=str(exc)))
                 continue
-            fingerprint = job_fingerprint(model, options.render)
+            sources = archive_sources(dataset, job.kind, model, job.key, render)
+            fingerprint = job_fingerprint(model, render, (source.data for source in sources))
             previous = manifest.entries.get(job.id)
             if not options.force and previous is not None and previous.fingerprint == fingerprint:
                 if previous.status == "ok" and target.is_file() and _sha256(target) == previous.sha256:
@@ -217,7 +220,9 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
                 if previous.status == "failed" and not options.retry_failed:
                     reused.append(previous)  # unchanged, and it failed last time: say so, do not redo
                     continue
-            tasks.append(Task(job.id, job.kind, model, options.render))
+            tasks.append(
+                Task(job.id, job.kind, model, render, archive_sources(dataset, job.kind, model, job.key, render))
+            )
             waiting[job.id] = (job, target, fingerprint)
 
         progress.start(len(tasks) + len(reused) + len(dataset.rejected), summary.skipped)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..errors import ReportgenError
 from ..kinds import Report, kind
 from ..options import RenderOptions
+from ..pdf.sources import SourceFile
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Task:
     kind: str
     model: Report
     options: RenderOptions
+    sources: tuple[SourceFile, ...] = ()  # embedded in archival PDFs
 
 
 @dataclass(frozen=True)

@@ -68,10 +68,10 @@ def load_data(data: Path, strict: bool) -> Dataset:
     return dataset
 
 
-def render_options(page_size: str, templates: Path | None) -> RenderOptions:
+def render_options(page_size: str, templates: Path | None, archive: bool = False) -> RenderOptions:
     from ..options import PageSize, RenderOptions
 
-    return RenderOptions(page_size=PageSize(page_size), templates_dir=templates)
+    return RenderOptions(page_size=PageSize(page_size), templates_dir=templates, archive=archive)
 
 
 data_option = click.option(
@@ -95,6 +95,10 @@ page_size_option = click.option(
     callback=lambda _c, _p, v: "A4" if v.upper() == "A4" else "letter",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+archive_option = click.option(
+    "--archive", is_flag=True,
+    help="Archival PDF/A-3a with the source data attached (default: PDF/UA-1; or archive: true in organization.yaml).",
+)  # fmt: skip
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

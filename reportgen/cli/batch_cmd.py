@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .app import data_option, echo_err, handle_errors, main, page_size_option, render_options, templates_option
+from .app import (
+    archive_option,
+    data_option,
+    echo_err,
+    handle_errors,
+    main,
+    page_size_option,
+    render_options,
+    templates_option,
+)
 
 if TYPE_CHECKING:
     from ..batch import BatchSummary, Entry
@@ -86,6 +95,7 @@ class _Log:
 @click.option("--compendium", is_flag=True, help="Also merge each office's reports into one PDF with a cover.")
 @templates_option
 @page_size_option
+@archive_option
 @handle_errors
 def batch(
     data: Path,
@@ -100,6 +110,7 @@ def batch(
     compendium: bool,
     templates: Path | None,
     page_size: str,
+    archive: bool,
 ) -> None:
     """Make every report the data supports (kind x entity x year x language), incrementally."""
     from ..batch import BatchOptions, Interrupted, run_batch
@@ -113,7 +124,7 @@ def batch(
     options = BatchOptions(
         out_dir=out, kinds=tuple(wanted), languages=languages, years=years or None, workers=workers,
         scheduler=scheduler, retry_failed=retry_failed, force=force, compendium=compendium,
-        render=render_options(page_size, templates),
+        render=render_options(page_size, templates, archive),
     )  # fmt: skip
     progress = _Bar() if sys.stdout.isatty() else _Log()
     try:

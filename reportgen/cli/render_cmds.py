@@ -11,6 +11,7 @@ import click
 
 from .app import (
     EXIT_FAILED,
+    archive_option,
     data_option,
     echo_err,
     handle_errors,
@@ -37,10 +38,18 @@ locale_option = click.option(
 @lang_option
 @templates_option
 @page_size_option
+@archive_option
 @strict_option
 @handle_errors
 def build(
-    data: Path, out: Path, kinds: str, lang: str | None, templates: Path | None, page_size: str, strict: bool
+    data: Path,
+    out: Path,
+    kinds: str,
+    lang: str | None,
+    templates: Path | None,
+    page_size: str,
+    archive: bool,
+    strict: bool,
 ) -> None:
     """Render every report the data supports: briefs, donor reports and country reports."""
     from ..errors import UsageError
@@ -52,7 +61,7 @@ def build(
         raise UsageError(f"unknown report kind {unknown[0]!r} (kinds: {', '.join(KINDS)})")
     dataset = load_data(data, strict)
     made = failed = 0
-    for result in build_all(dataset, out, render_options(page_size, templates), wanted, lang):
+    for result in build_all(dataset, out, render_options(page_size, templates, archive), wanted, lang):
         if result.error is not None:
             failed += 1
             source = dataset.source_of(result.key) or data
@@ -82,6 +91,7 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
     )
     @templates_option
     @page_size_option
+    @archive_option
     @strict_option
     @handle_errors
     def command(
@@ -93,6 +103,7 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
         out_file: Path | None,
         templates: Path | None,
         page_size: str,
+        archive: bool,
         strict: bool,
     ) -> None:
         from ..kinds import kind
@@ -103,7 +114,14 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
         report = report_kind.build(dataset, key, year, lang, locale)  # clear errors before any work
         target = out_file or report_kind.path(Path("output"), key, report.report_year, lang)
         path = write_report(
-            dataset, kind_name, key, target, report.report_year, lang, locale, render_options(page_size, templates)
+            dataset,
+            kind_name,
+            key,
+            target,
+            report.report_year,
+            lang,
+            locale,
+            render_options(page_size, templates, archive),
         )
         click.echo(f"wrote {path}")
 

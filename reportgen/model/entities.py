@@ -61,6 +61,7 @@ class Organization(_Model):
     language: LanguageCode = "en"  # the language narrative text is written in when not given per language
     data_as_of: dt.date
     data_source: str | None = None  # printed in footnotes, e.g. "UN Women Transparency Portal"
+    archive: bool = False  # produce archival PDF/A-3a (with the source data attached) by default
 
     _currency = field_validator("currency")(_check_currency)
     _locale = field_validator("locale")(_check_locale)

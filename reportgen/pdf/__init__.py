@@ -1,6 +1,7 @@
 """PDF stage: HTML -> PDF with WeasyPrint, through a fetcher that loads nothing foreign."""
 
 from .fetcher import SafeFetcher
-from .writer import pdf_bytes, render_pdf, write_atomic
+from .sources import SourceFile
+from .writer import PRODUCER, pdf_bytes, render_pdf, write_atomic
 
-__all__ = ["SafeFetcher", "pdf_bytes", "render_pdf", "write_atomic"]
+__all__ = ["PRODUCER", "SafeFetcher", "SourceFile", "pdf_bytes", "render_pdf", "write_atomic"]

@@ -7,19 +7,25 @@ final name only when complete (temporary file in the same folder, then rename).
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from weasyprint import CSS, HTML
+import pydyf
+import weasyprint
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
+from .. import __version__
 from ..errors import RenderError
 from ..options import PageSize, RenderOptions
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
 from ..render import HtmlDocument
 from .fetcher import SafeFetcher
+from .sources import SourceFile
 
 STYLESHEET = ASSETS_DIR / "css" / "report.css"
 
@@ -49,20 +55,56 @@ def _stylesheets(page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str,
     return tuple(sheets)
 
 
-def render_pdf(document: HtmlDocument, options: RenderOptions, stylesheets: tuple[str, ...] = ()) -> tuple[bytes, int]:
+PRODUCER = f"reportgen {__version__} (WeasyPrint {weasyprint.__version__})"
+
+
+def _name_producer(_document: object, pdf: pydyf.PDF) -> None:
+    """Name reportgen as the producer, in the document info and (PDF/A requires both to agree)
+    in the XMP metadata that WeasyPrint wrote."""
+    pdf.info["Producer"] = pydyf.String(PRODUCER)
+    theirs = f'pdf:Producer="WeasyPrint {weasyprint.__version__}"'.encode()
+    ours = f'pdf:Producer="{PRODUCER}"'.encode()
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/XML":
+            obj.stream = [chunk.replace(theirs, ours) if isinstance(chunk, bytes) else chunk for chunk in obj.stream]
+
+
+def _attachment(source: SourceFile) -> Attachment:
+    stamp = None
+    if source.modified is not None:
+        stamp = dt.datetime.combine(source.modified, dt.time(), tzinfo=dt.UTC)
+    return Attachment(
+        file_obj=io.BytesIO(source.data), name=source.name, description=source.description,
+        created=stamp, modified=stamp, relationship=source.relationship,
+    )  # fmt: skip
+
+
+def render_pdf(
+    document: HtmlDocument,
+    options: RenderOptions,
+    stylesheets: tuple[str, ...] = (),
+    sources: tuple[SourceFile, ...] = (),
+) -> tuple[bytes, int]:
     """Lay out ``document`` with report.css plus ``stylesheets`` (names under assets/css/);
-    return the PDF and its page count."""
+    return the PDF and its page count.
+
+    Every PDF is tagged. By default it is PDF/UA-1 (accessible); with ``options.archive``
+    it is PDF/A-3a (archival and tagged) with ``sources`` embedded as its source data."""
     roots = _roots(options)
     fetcher = SafeFetcher(roots)
     html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
-    settings = {
+    settings: dict[str, object] = {
         "stylesheets": list(_stylesheets(options.page_size, roots, stylesheets)),
         "pdf_tags": True,
         "pdf_identifier": b"reportgen",
+        "pdf_variant": "pdf/a-3a" if options.archive else "pdf/ua-1",
     }
+    if options.archive and sources:
+        settings["attachments"] = [_attachment(source) for source in sources]
     try:
         rendered = html.render(font_config=font_config(), **settings)
-        data = rendered.write_pdf(**{k: v for k, v in settings.items() if k != "stylesheets"})
+        written = {k: v for k, v in settings.items() if k != "stylesheets"}
+        data = rendered.write_pdf(finisher=_name_producer, **written)
     except Exception as exc:  # WeasyPrint raises many types; the caller needs one
         raise RenderError(f"PDF rendering failed: {exc}") from exc
     if not isinstance(data, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
@@ -70,9 +112,14 @@ def render_pdf(document: HtmlDocument, options: RenderOptions, stylesheets: tupl
     return data, len(rendered.pages)
 
 
-def pdf_bytes(document: HtmlDocument, options: RenderOptions, stylesheets: tuple[str, ...] = ()) -> bytes:
+def pdf_bytes(
+    document: HtmlDocument,
+    options: RenderOptions,
+    stylesheets: tuple[str, ...] = (),
+    sources: tuple[SourceFile, ...] = (),
+) -> bytes:
     """The PDF of ``document`` (see :func:`render_pdf`)."""
-    return render_pdf(document, options, stylesheets)[0]
+    return render_pdf(document, options, stylesheets, sources)[0]
 
 
 def write_atomic(data: bytes, target: Path) -> Path:

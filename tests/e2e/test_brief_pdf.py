@@ -148,7 +148,7 @@ def test_metadata(rendered: dict[str, Path], dataset: Dataset) -> None:
     assert meta.author == dataset.organization.name
     assert meta.subject == "Outcome brief: Women's access to justice, Mexico Country Office, 2024"
     assert "mex-justice" in str(meta.get("/Keywords"))
-    assert str(meta.get("/Producer", "")).startswith("WeasyPrint")
+    assert str(meta.get("/Producer", "")).startswith("reportgen ") and "WeasyPrint" in str(meta.get("/Producer"))
     assert reader.trailer["/Root"]["/Lang"] == "en-US"
     assert str(meta.get("/CreationDate", "")).startswith("D:20250630")
 

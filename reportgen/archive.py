@@ -1,0 +1,108 @@
+"""The source data an archival report carries, and reading it back.
+
+An archival PDF (PDF/A-3a) embeds, with the relationship "Source":
+
+- ``report-data.json``: the data slice the report was built from (the organization file
+  and every outcome the report uses, as validated) plus which report it is;
+- the original data files of those outcomes and the organization, where they are files.
+
+:func:`load_attached` turns an archival PDF back into a dataset and its job, so the
+numbers behind every chart can be recovered, and the report rebuilt, years later.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .model import Dataset, OrganizationFile
+from .pdf import SourceFile
+
+DATA_NAME = "report-data.json"
+
+
+@dataclass(frozen=True)
+class AttachedJob:
+    """Which report an archival PDF is."""
+
+    kind: str
+    key: str
+    year: int
+    lang: str
+    locale: str
+
+
+def outcomes_used(dataset: Dataset, kind_name: str, key: str, year: int) -> list[str]:
+    """The outcomes a report is built from: its own (brief), its office's (country), or those
+    the partner funded up to the year (donor: with every partner's rows, for the shares)."""
+    if kind_name == "brief":
+        return [key]
+    if kind_name == "country":
+        return sorted(o.id for o in dataset.outcomes.values() if o.office == key)
+    return sorted(
+        o.id for o in dataset.outcomes.values() if any(c.partner == key and c.year <= year for c in o.contributions)
+    )
+
+
+def source_files(
+    dataset: Dataset, kind_name: str, key: str, year: int, lang: str, locale: str
+) -> tuple[SourceFile, ...]:
+    """The files to embed in an archival report."""
+    used = outcomes_used(dataset, kind_name, key, year)
+    organization = OrganizationFile(
+        organization=dataset.organization,
+        offices=list(dataset.offices.values()),
+        partners=list(dataset.partners.values()),
+    )
+    slice_ = {
+        "reportgen": __version__,
+        "report": {"kind": kind_name, "key": key, "year": year, "lang": lang, "locale": locale},
+        "organization": organization.model_dump(mode="json"),
+        "outcomes": {oid: dataset.outcomes[oid].model_dump(mode="json") for oid in used},
+    }
+    as_of = dataset.organization.data_as_of
+    files = [
+        SourceFile(
+            DATA_NAME,
+            json.dumps(slice_, indent=1, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+            "The data this report was built from (reportgen's data model, JSON)",
+            "Source",
+            as_of,
+        )
+    ]
+    for name in ["organization", *used]:
+        path = dataset.source_of(name)
+        if path is not None and path.is_file():
+            kind_of = "organization file" if name == "organization" else f"outcome file {name}"
+            files.append(SourceFile(f"original-{path.name}", path.read_bytes(), f"Original {kind_of}", "Source", as_of))
+    return tuple(files)
+
+
+def attachments_of(pdf_path: Path) -> dict[str, bytes]:
+    """Every embedded file of a PDF, by name."""
+    import pikepdf
+
+    with pikepdf.open(pdf_path) as pdf:
+        return {name: bytes(spec.get_file().read_bytes()) for name, spec in pdf.attachments.items()}
+
+
+def load_attached(pdf_path: Path) -> tuple[Dataset, AttachedJob]:
+    """The dataset and the job embedded in an archival report."""
+    from .errors import UsageError
+    from .load import load_dataset
+
+    files = attachments_of(pdf_path)
+    if DATA_NAME not in files:
+        raise UsageError(f"{pdf_path} carries no {DATA_NAME}: it is not an archival reportgen report")
+    data = json.loads(files[DATA_NAME])
+    folder = Path(tempfile.mkdtemp(prefix="reportgen-attached-"))
+    (folder / "outcomes").mkdir()
+    (folder / "organization.json").write_text(json.dumps(data["organization"]), encoding="utf-8")
+    for outcome_id, outcome in data["outcomes"].items():
+        (folder / "outcomes" / f"{outcome_id}.json").write_text(json.dumps(outcome), encoding="utf-8")
+    report = data["report"]
+    job = AttachedJob(report["kind"], report["key"], int(report["year"]), report["lang"], report["locale"])
+    return load_dataset(folder), job

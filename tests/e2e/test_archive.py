@@ -1,0 +1,82 @@
+"""Archival reports (PDF/A-3a): tagged, identified in XMP, carrying the data they were built from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from reportgen import Dataset, RenderOptions, kind, write_report
+from reportgen.archive import DATA_NAME, attachments_of, load_attached
+from reportgen.pdf import PRODUCER
+
+ARCHIVE = RenderOptions(archive=True)
+JOBS = [("brief", "mex-justice", None), ("donor", "sweden", "fr"), ("country", "mex", "es")]
+
+AIIM = "{http://www.aiim.org/pdfa/ns/id/}"
+
+
+@pytest.fixture(scope="module")
+def archived(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("archive")
+    return {
+        job[0]: write_report(dataset, job[0], job[1], out / f"{job[0]}.pdf", lang=job[2], options=ARCHIVE)
+        for job in JOBS
+    }
+
+
+@pytest.mark.parametrize("job", JOBS, ids=[j[0] for j in JOBS])
+def test_attached_data_rebuilds_the_same_report_model(job: tuple[str, str, str | None], archived: dict[str, Path],
+                                                      dataset: Dataset) -> None:  # fmt: skip
+    attached, found = load_attached(archived[job[0]])
+    assert (found.kind, found.key) == (job[0], job[1])
+    report_kind = kind(found.kind)
+    original = report_kind.build(dataset, found.key, found.year, found.lang, found.locale)
+    rebuilt = report_kind.build(attached, found.key, found.year, found.lang, found.locale)
+    assert rebuilt == original
+
+
+@pytest.mark.parametrize("job", JOBS, ids=[j[0] for j in JOBS])
+def test_archival_pdf_is_pdfa_3a_tagged_with_source_attachments(job: tuple[str, str, str | None],
+                                                                archived: dict[str, Path]) -> None:  # fmt: skip
+    with pikepdf.open(archived[job[0]]) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            assert (xmp.get(f"{AIIM}part"), xmp.get(f"{AIIM}conformance")) == ("3", "A")
+            assert xmp.get("{http://ns.adobe.com/pdf/1.3/}Producer") == PRODUCER
+        assert pdf.docinfo["/Producer"] == PRODUCER
+        assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root
+        relationships = {name: str(spec.obj.get("/AFRelationship")) for name, spec in pdf.attachments.items()}
+    assert relationships[DATA_NAME] == "/Source"
+    assert all(value == "/Source" for value in relationships.values())
+    assert "original-organization.yaml" in relationships
+
+
+def test_original_data_files_are_attached_unchanged(archived: dict[str, Path], dataset: Dataset) -> None:
+    files = attachments_of(archived["brief"])
+    source = dataset.source_of("mex-justice")
+    assert source is not None
+    assert files[f"original-{source.name}"] == source.read_bytes()
+
+
+def test_default_output_is_pdf_ua_without_attachments(rendered: dict[str, Path]) -> None:
+    with pikepdf.open(rendered["mex-justice"]) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            assert xmp.get("{http://www.aiim.org/pdfua/ns/id/}part") == "1"
+        assert not pdf.attachments
+        assert pdf.docinfo["/Producer"] == PRODUCER
+
+
+def test_organization_can_make_archive_the_default(data_copy: Path, tmp_path: Path) -> None:
+    from reportgen import load_dataset
+
+    file = data_copy / "organization.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("  data_as_of:", "  archive: true\n  data_as_of:", 1),
+                    encoding="utf-8")  # fmt: skip
+    path = write_report(load_dataset(data_copy), "brief", "mex-evaw", tmp_path / "b.pdf")
+    assert DATA_NAME in attachments_of(path)
+
+
+def test_archival_output_is_deterministic(dataset: Dataset, archived: dict[str, Path], tmp_path: Path) -> None:
+    again = write_report(dataset, "brief", "mex-justice", tmp_path / "again.pdf", options=ARCHIVE)
+    assert again.read_bytes() == archived["brief"].read_bytes()
