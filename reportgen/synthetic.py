@@ -45,7 +45,8 @@ _OPENERS = {
     "not_assessed": "The outcome was not assessed in {year}, but {actor} {verb} {n} {institutions} in {place}.",
 }
 _STATEMENT = (
-    "Women and girls in {country}, particularly {group_of}, {benefit}, supported by {means} at {level} level in {place}"
+    "Women and girls in {country}, particularly {group_of}, {benefit}, supported by {means} at {level} level "
+    "in {n} {places} of {place}"
 )
 _SENTENCES = (
     "In {month}, {actor} {verb} {n} {institutions} in {place} to {aim}, reaching {big} {people}.",
@@ -155,29 +156,36 @@ class _Words(dict[str, str]):
         return self[key]
 
 
-def _sentence(rng: random.Random, template: str, year: int, seen: set[str]) -> str:
-    while True:  # a sentence is never used twice in one dataset (lint: no repeats, no shared paragraphs)
+def _sentence(rng: random.Random, template: str, year: int, used: set[str]) -> str:
+    """``template`` filled in, different from every sentence in ``used`` (lint: no repeats in a field)."""
+    for _ in range(1000):
         text = template.format_map(_Words(rng, year))
         text = text[0].upper() + text[1:]
-        if text not in seen:
-            seen.add(text)
+        if text not in used:
+            used.add(text)
             return text
+    raise RuntimeError(f"no new sentence left for {template!r}")  # pragma: no cover - millions of combinations
 
 
 def _note(rng: random.Random, year: int, status: str, words: tuple[int, int], seen: set[str]) -> str:
-    """3-5 paragraphs, ``words[0]``..``words[1]`` words in all (sentences have at most ~30 words)."""
-    target = rng.randint(words[0], words[1] - 40)
-    count = rng.randint(3, 5)
-    paragraphs: list[list[str]] = []
-    total = 0
-    for index in range(count):
-        sentences = [_sentence(rng, _OPENERS[status], year, seen)] if index == 0 else []
-        total += sum(len(s.split()) for s in sentences)
-        while not sentences or total < target * (index + 1) // count:
-            sentences.append(_sentence(rng, rng.choice(_SENTENCES), year, seen))
-            total += len(sentences[-1].split())
-        paragraphs.append(sentences)
-    return "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
+    """3-5 paragraphs, ``words[0]``..``words[1]`` words in all (a sentence has under 40 words),
+    none of them in ``seen`` (lint: no paragraph shared between outcomes)."""
+    while True:
+        target, count = rng.randint(words[0], words[1] - 40), rng.randint(3, 5)
+        used: set[str] = set()
+        paragraphs: list[list[str]] = []
+        total = 0
+        for index in range(count):
+            sentences = [_sentence(rng, _OPENERS[status], year, used)] if index == 0 else []
+            total += sum(len(s.split()) for s in sentences)
+            while not sentences or total < target * (index + 1) // count:
+                sentences.append(_sentence(rng, rng.choice(_SENTENCES), year, used))
+                total += len(sentences[-1].split())
+            paragraphs.append(sentences)
+        texts = [" ".join(p) for p in paragraphs]
+        if seen.isdisjoint(texts):
+            seen.update(texts)
+            return "\n\n".join(texts) + "\n"
 
 
 def _money(rng: random.Random, low: int, high: int, step: int = 500) -> Decimal:
