@@ -78,7 +78,7 @@ def source_files(
         if path is not None and path.is_file():
             kind_of = "organization file" if name == "organization" else f"outcome file {name}"
             files.append(SourceFile(f"original-{path.name}", path.read_bytes(), f"Original {kind_of}", "Source", as_of))
-    return tuple(files)
+    return tuple(sorted(files, key=lambda f: f.name))  # the PDF's name tree of embedded files must be sorted
 
 
 def attachments_of(pdf_path: Path) -> dict[str, bytes]:

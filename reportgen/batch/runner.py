@@ -26,6 +26,7 @@ from ..model import Dataset
 from ..options import RenderOptions
 from ..pdf import write_atomic
 from ..pipeline import archive_sources, effective_options
+from ..verify import verify
 from .execute import run_dask, run_local
 from .fingerprint import job_fingerprint
 from .jobs import Job, plan
@@ -245,7 +246,12 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
                     continue
                 write_atomic(result.pdf, target)
                 digest = hashlib.sha256(result.pdf).hexdigest()
-                record(replace(entry, status="ok", sha256=digest, pages=result.pages, bytes=len(result.pdf)))
+                made = replace(entry, sha256=digest, pages=result.pages, bytes=len(result.pdf))
+                problems = [f"{c.name}: {c.detail}" for c in verify(target, archive=render.archive) if not c.passed]
+                if problems:  # a report that is not accessible (or not archival) counts as failed
+                    record(replace(made, error="verify failed: " + "; ".join(problems)))
+                else:
+                    record(replace(made, status="ok"))
             if options.compendium:
                 from .compendium import write_compendiums
 
