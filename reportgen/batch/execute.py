@@ -68,7 +68,7 @@ def run_dask(tasks: Sequence[Task], scheduler: str) -> Iterator[Rendered]:
         futures = client.map(render_task, list(tasks), pure=False, key=[f"reportgen-{t.job_id}" for t in tasks])
         task_of = {future.key: task for future, task in zip(futures, tasks, strict=True)}
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 try:
                     yield future.result()
                 except Exception as exc:  # a worker lost, a task cancelled: the task failed, the batch goes on

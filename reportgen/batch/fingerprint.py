@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
@@ -32,9 +31,9 @@ def _hash_tree(digest: hashlib._Hash, folder: Path, suffixes: Iterable[str] | No
         digest.update(b"\0")
 
 
-@lru_cache(maxsize=8)
 def resources_fingerprint(user_templates: Path | None = None) -> str:
-    """Templates, assets, catalogs, reportgen's version and its source code."""
+    """Templates, assets, catalogs, reportgen's version and its source code (read anew each
+    call: a run computes it once, so a template edited between two runs is seen)."""
     digest = hashlib.sha256(f"reportgen {__version__}\0".encode())
     for folder in (TEMPLATES_DIR, ASSETS_DIR, LOCALES_DIR):
         _hash_tree(digest, folder)
@@ -44,13 +43,13 @@ def resources_fingerprint(user_templates: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def job_fingerprint(model: object, options: RenderOptions, attached: Iterable[bytes] = ()) -> str:
+def job_fingerprint(model: object, options: RenderOptions, resources: str, attached: Iterable[bytes] = ()) -> str:
     """The fingerprint of one report: its model's full representation, the files it embeds
-    (archival PDFs), and everything above."""
+    (archival PDFs), and ``resources`` (from :func:`resources_fingerprint`)."""
     text = repr(model)
     if " at 0x" in text:  # an object without a stable representation would make every run differ
         raise ValueError(f"report model has no stable representation: {type(model).__name__}")
-    digest = hashlib.sha256(resources_fingerprint(options.templates_dir).encode())
+    digest = hashlib.sha256(resources.encode())
     digest.update(repr(options).encode())
     digest.update(text.encode())
     for data in attached:

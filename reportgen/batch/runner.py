@@ -19,7 +19,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
-from ..errors import ReportgenError
+from ..errors import RenderError, ReportgenError
 from ..kinds import kind
 from ..load import load_dataset
 from ..model import Dataset
@@ -28,7 +28,7 @@ from ..pdf import write_atomic
 from ..pipeline import archive_sources, effective_options
 from ..verify import verify
 from .execute import run_dask, run_local
-from .fingerprint import job_fingerprint
+from .fingerprint import job_fingerprint, resources_fingerprint
 from .jobs import Job, plan
 from .lock import output_lock
 from .manifest import Entry, Manifest
@@ -152,6 +152,24 @@ def _blocked(dataset: Dataset, jobs: list[Job]) -> dict[str, tuple[str, str]]:
     return blocked
 
 
+def _jobs_of_rejected(dataset: Dataset, options: BatchOptions) -> set[Job]:
+    """Donor and country reports that only a left-out outcome would have called for (its raw
+    rows still say which partners and years): planned here so they are reported as failed
+    instead of silently missing."""
+    jobs: set[Job] = set()
+    wanted_years = set(options.years) if options.years else None
+    for rejected in dataset.rejected:
+        pairs: list[tuple[str, str, int]] = []
+        if "donor" in options.kinds:
+            pairs += [("donor", partner, year) for partner, year in rejected.partner_years]
+        if "country" in options.kinds and rejected.office is not None:
+            pairs += [("country", rejected.office, year) for year in rejected.years]
+        for kind_name, key, year in pairs:
+            if wanted_years is None or year in wanted_years:
+                jobs |= {Job(kind_name, key, year, lang) for lang in options.languages}
+    return jobs
+
+
 def _data_failures(dataset: Dataset) -> list[Entry]:
     """One failed entry per outcome file left out, with its errors."""
     entries = []
@@ -192,7 +210,9 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
                 manifest.save()
                 last_save = time.monotonic()
 
+        resources = resources_fingerprint(render.templates_dir)
         jobs = plan(dataset, options.kinds, options.languages, options.years)
+        jobs = sorted({*jobs, *_jobs_of_rejected(dataset, options)})
         blocked = _blocked(dataset, jobs)
         tasks: list[Task] = []
         waiting: dict[str, tuple[Job, Path, str]] = {}
@@ -212,7 +232,7 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
                 reused.append(replace(base, error=str(exc)))
                 continue
             sources = archive_sources(dataset, job.kind, model, job.key, render)
-            fingerprint = job_fingerprint(model, render, (source.data for source in sources))
+            fingerprint = job_fingerprint(model, render, resources, (source.data for source in sources))
             previous = manifest.entries.get(job.id)
             if not options.force and previous is not None and previous.fingerprint == fingerprint:
                 if previous.status == "ok" and target.is_file() and _sha256(target) == previous.sha256:
@@ -244,7 +264,11 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
                 if result.pdf is None:
                     record(replace(entry, error=result.error or "failed"))
                     continue
-                write_atomic(result.pdf, target)
+                try:
+                    write_atomic(result.pdf, target)
+                except RenderError as exc:  # disk full, permission denied, a folder in the way: this report fails
+                    record(replace(entry, error=str(exc)))
+                    continue
                 digest = hashlib.sha256(result.pdf).hexdigest()
                 made = replace(entry, sha256=digest, pages=result.pages, bytes=len(result.pdf))
                 problems = [f"{c.name}: {c.detail}" for c in verify(target, archive=render.archive) if not c.passed]

@@ -160,6 +160,15 @@ def _reject(
         if raw is not None and isinstance(contributions, list):
             partners = tuple(sorted({str(c.get("partner")) for c in contributions if isinstance(c, dict)}))
         office = data.get("office")
+        partner_years = sorted(
+            {(str(c["partner"]), c["year"]) for c in contributions if isinstance(c, dict)
+             and isinstance(c.get("partner"), str) and isinstance(c.get("year"), int)}
+        ) if isinstance(contributions, list) else []  # fmt: skip
+        notes = data.get("progress", [])
+        years = {y for _p, y in partner_years} | (
+            {n["year"] for n in notes if isinstance(n, dict) and isinstance(n.get("year"), int)}
+            if isinstance(notes, list) else set()
+        )  # fmt: skip
         rejected.append(
             RejectedOutcome(
                 file=file,
@@ -167,6 +176,8 @@ def _reject(
                 office=str(office) if isinstance(office, str) else None,
                 partners=partners,
                 issues=tuple(issues),
+                partner_years=tuple(partner_years),
+                years=tuple(sorted(years)),
             )
         )
     return tuple(rejected)

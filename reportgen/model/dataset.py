@@ -27,6 +27,8 @@ class RejectedOutcome:
     office: str | None
     partners: tuple[str, ...] | None
     issues: tuple[Issue, ...]
+    partner_years: tuple[tuple[str, int], ...] = ()  # (partner, year) of its readable contribution rows
+    years: tuple[int, ...] = ()  # years its readable rows and notes mention
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,16 @@ def pdf_bytes(
     return render_pdf(document, options, stylesheets, sources)[0]
 
 
+def _file_mode() -> int:
+    """0666 less the process umask, as open() would give."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
 def write_atomic(data: bytes, target: Path) -> Path:
     """Write ``data`` to ``target`` via a temporary file in the same folder and a rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -131,6 +141,7 @@ def write_atomic(data: bytes, target: Path) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, _FILE_MODE)  # mkstemp makes 0600; reports are for reading
         os.replace(tmp_name, target)
     except OSError as exc:
         Path(tmp_name).unlink(missing_ok=True)
