@@ -21,6 +21,8 @@ _PRELOAD = ["reportgen.batch.worker", "reportgen.pipeline", "weasyprint", "matpl
 
 def run_local(tasks: Sequence[Task], workers: int, recycle_after: int = 100) -> Iterator[Rendered]:
     """Render ``tasks`` on ``workers`` local processes, yielding results as they finish."""
+    if not tasks:  # an up-to-date batch starts no processes
+        return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     pending = list(tasks)
