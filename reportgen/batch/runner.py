@@ -93,8 +93,11 @@ class _Silent:
         pass
 
 
-class Interrupted(Exception):
-    """The run was stopped by a signal; finished reports and the manifest were kept."""
+class Interrupted(BaseException):
+    """The run was stopped by a signal; finished reports and the manifest were kept.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the way (a
+    check that must survive a hostile PDF, a worker's error handling) can swallow the stop."""
 
     def __init__(self, signum: int) -> None:
         self.signum = signum

@@ -605,3 +605,26 @@ def test_cli_missing_file_is_exit_2(report: Path, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert f"error: no such file: {tmp_path / 'missing.pdf'}" in result.stderr
+
+
+def test_a_stop_signal_during_verify_is_never_swallowed(tmp_path: Path, dataset: Dataset) -> None:
+    """A batch verifies each report in the parent; SIGTERM arriving then must stop the run,
+    not become a failed check (verify turns every Exception inside a check into a failure)."""
+    import signal
+
+    from reportgen.batch import Interrupted
+
+    path = write_report(dataset, "brief", "mex-justice", tmp_path / "b.pdf")
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Interrupted(signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        with pytest.raises(Interrupted):
+            for _ in range(400):  # verify takes most of each turn, so the alarm lands inside it
+                verify(path)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
