@@ -145,9 +145,10 @@ def _reject(
     belongs to no single outcome (then nothing can be trusted and loading fails)."""
     doc_of_file = {d.file: d for d in docs}
     file_of_id = {str(d.data["id"]): d.file for d in docs if isinstance(d.data, dict) and "id" in d.data}
+    outcome_files = set(files)
     by_file: dict[Path, list[Issue]] = {}
     for issue in errors:
-        file = issue.file if issue.file in set(files) else file_of_id.get(owners.get(issue, ""))
+        file = issue.file if issue.file in outcome_files else file_of_id.get(owners.get(issue, ""))
         if file is None or issue.file == org_file:
             return None
         by_file.setdefault(file, []).append(issue)

@@ -26,25 +26,10 @@ from reportgen.load import load_dataset
 from reportgen.model import Dataset
 from reportgen.scaffold import table_rows, write_csv_tables, write_workbook
 
+from ..datafiles import ORGANIZATION
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-ORGANIZATION = """\
-organization:
-  id: test-org
-  name: Test Organization
-  currency: USD
-  locale: en_US
-  data_as_of: 2025-03-31
-offices:
-  - id: mex
-    name: Mexico Country Office
-    country: Mexico
-partners:
-  - id: p1
-    name: Partner One
-  - id: p2
-    name: Partner Two
-"""
 
 #: The required fields of a valid outcome, and a note for its report year (2024) so it lints clean.
 HEADER = """\

@@ -12,25 +12,10 @@ from reportgen.errors import DataError, Severity
 from reportgen.load import load_dataset
 from reportgen.model import Dataset
 
+from ..datafiles import ORGANIZATION
+
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "data"
 
-ORGANIZATION = """\
-organization:
-  id: test-org
-  name: Test Organization
-  currency: USD
-  locale: en_US
-  data_as_of: 2025-03-31
-offices:
-  - id: mex
-    name: Mexico Country Office
-    country: Mexico
-partners:
-  - id: p1
-    name: Partner One
-  - id: p2
-    name: Partner Two
-"""
 
 #: The required fields of a valid outcome; tests append the sections they exercise.
 HEADER = """\
