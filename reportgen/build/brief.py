@@ -6,11 +6,11 @@ shares, ordering of partners and progress notes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from ..errors import UsageError
-from ..model import Contribution, Dataset, Outcome, localize
+from ..model import Contribution, Dataset, Organization, Outcome, ResourceLine, localize
 from ..model.entities import paragraphs
 from ..model.money import Money
 from .brief_model import (
@@ -63,9 +63,18 @@ def sum_splits(splits: Iterable[Split | None]) -> Split | None:
     return result
 
 
+def contribution_currency(row: Contribution, organization: Organization) -> str:
+    """The currency of a contribution row: its own, else the organization's."""
+    return row.currency or organization.currency
+
+
 def build_contributions(dataset: Dataset, outcome: Outcome, year: int, currency: str) -> ContributionTable:
-    """Partner x year table of contributions up to ``year``; partners by total, largest first."""
-    rows_in_scope = [c for c in outcome.contributions if c.year <= year]
+    """Partner x year table of the contributions in ``currency`` up to ``year``; partners by total,
+    largest first."""
+    organization = dataset.organization
+    rows_in_scope = [
+        c for c in outcome.contributions if c.year <= year and contribution_currency(c, organization) == currency
+    ]
     if not rows_in_scope:
         return ContributionTable(currency, (), (), (), None)
     years = tuple(range(min(c.year for c in rows_in_scope), max(c.year for c in rows_in_scope) + 1))
@@ -86,50 +95,100 @@ def build_contributions(dataset: Dataset, outcome: Outcome, year: int, currency:
     return ContributionTable(currency, years, tuple(rows), year_totals, sum_splits(year_totals))
 
 
+def contribution_currencies(outcome: Outcome, organization: Organization, year: int) -> list[str]:
+    """The currencies of the outcome's contributions up to ``year``: the organization's first, then
+    the others alphabetically (the organization's alone when there are none)."""
+    found = {contribution_currency(c, organization) for c in outcome.contributions if c.year <= year}
+    return sorted(found, key=lambda code: (code != organization.currency, code)) or [organization.currency]
+
+
+def _money(value: Decimal | None, currency: str) -> Money | None:
+    return Money(value, currency) if value is not None else None
+
+
+def _resource_row(line: ResourceLine, default_currency: str) -> ResourceRow:
+    budget, spent = line.budget, line.expenditure
+    b_cur = (budget.currency if budget else None) or default_currency
+    e_cur = (spent.currency if spent else None) or default_currency
+    budget_total = Money(budget.total, b_cur) if budget else None
+    spent_total = Money(spent.total, e_cur) if spent else None
+    same = budget_total is not None and spent_total is not None and b_cur == e_cur
+    return ResourceRow(
+        year=line.year,
+        budget_core=_money(budget.core, b_cur) if budget else None,
+        budget_non_core=_money(budget.non_core, b_cur) if budget else None,
+        budget_total=budget_total,
+        expenditure_core=_money(spent.core, e_cur) if spent else None,
+        expenditure_non_core=_money(spent.non_core, e_cur) if spent else None,
+        expenditure_total=spent_total,
+        delivery_rate=spent_total.share_of(budget_total) if same and spent_total and budget_total else None,
+    )
+
+
+def _add(values: Iterable[Money | None], currency: str) -> Money | None:
+    """The sum of the amounts in ``currency``; None when there are none."""
+    present = [v for v in values if v is not None and v.currency == currency]
+    return sum(present[1:], present[0]) if present else None
+
+
+def _total_row(rows: Sequence[ResourceRow], currency: str) -> ResourceRow:
+    """The total in ``currency``: parts add up only when every line in it gives them."""
+
+    def parts(field: str, total: str) -> Money | None:
+        lines = [r for r in rows if (m := getattr(r, total)) is not None and m.currency == currency]
+        if any(getattr(r, field) is None for r in lines):
+            return None
+        return _add((getattr(r, field) for r in lines), currency)
+
+    # delivery counts only the years that report expenditure, in the budget's currency
+    reported = [
+        r
+        for r in rows
+        if r.budget_total
+        and r.expenditure_total
+        and r.budget_total.currency == r.expenditure_total.currency == currency
+    ]
+    spent, planned = (
+        _add((r.expenditure_total for r in reported), currency),
+        _add((r.budget_total for r in reported), currency),
+    )
+    return ResourceRow(
+        year=0,
+        budget_core=parts("budget_core", "budget_total"),
+        budget_non_core=parts("budget_non_core", "budget_total"),
+        budget_total=_add((r.budget_total for r in rows), currency),
+        expenditure_core=parts("expenditure_core", "expenditure_total"),
+        expenditure_non_core=parts("expenditure_non_core", "expenditure_total"),
+        expenditure_total=_add((r.expenditure_total for r in rows), currency),
+        delivery_rate=spent.share_of(planned) if spent and planned else None,
+    )
+
+
 def build_resources(outcome: Outcome, year: int, currency: str) -> ResourceTable:
-    """Budget and expenditure per year up to ``year``, with a computed total row."""
-    rows = []
-    for line in sorted((r for r in outcome.resources if r.year <= year), key=lambda r: r.year):
-        exp = line.expenditure
-
-        def m(value: Decimal) -> Money:
-            return Money(value, currency)
-
-        rows.append(
-            ResourceRow(
-                year=line.year,
-                budget_core=m(line.budget.core),
-                budget_non_core=m(line.budget.non_core),
-                budget_total=m(line.budget.total),
-                expenditure_core=m(exp.core) if exp else None,
-                expenditure_non_core=m(exp.non_core) if exp else None,
-                expenditure_total=m(exp.total) if exp else None,
-            )
-        )
-    total = None
-    if rows:
-        zero = Money.zero(currency)
-
-        def add(values: Iterable[Money | None]) -> Money | None:
-            present = [v for v in values if v is not None]
-            return sum(present, zero) if present else None
-
-        total = ResourceRow(
-            year=0,
-            budget_core=sum((r.budget_core for r in rows), zero),
-            budget_non_core=sum((r.budget_non_core for r in rows), zero),
-            budget_total=sum((r.budget_total for r in rows), zero),
-            expenditure_core=add(r.expenditure_core for r in rows),
-            expenditure_non_core=add(r.expenditure_non_core for r in rows),
-            expenditure_total=add(r.expenditure_total for r in rows),
-        )
+    """Budget and expenditure per year up to ``year``, with a computed total row per currency;
+    ``currency`` is the default for lines that name none. Disbursements are kept apart."""
+    lines = sorted((r for r in outcome.resources if r.year <= year), key=lambda r: r.year)
+    rows = tuple(_resource_row(line, currency) for line in lines)
+    found = {m.currency for r in rows for m in (r.budget_total, r.expenditure_total) if m is not None}
+    currencies = tuple(sorted(found, key=lambda code: (code != currency, code)))
+    totals = tuple(_total_row(rows, code) for code in currencies)
+    split = any(
+        (line.budget and line.budget.is_split) or (line.expenditure and line.expenditure.is_split) for line in lines
+    )
+    disbursed: dict[tuple[int, str], Decimal] = {}
+    for d in outcome.disbursements:
+        if d.year <= year:
+            key = (d.year, d.currency or currency)
+            disbursed[key] = disbursed.get(key, Decimal(0)) + d.amount
+    disbursements = tuple((y, Money(amount, code)) for (y, code), amount in sorted(disbursed.items()))
     allocation = tuple(sorted(outcome.sdg_allocation, key=lambda s: (-s.share, s.goal)))
-    return ResourceTable(currency, tuple(rows), total, allocation)
+    return ResourceTable(currency, rows, totals, allocation, currencies, split, disbursements)
 
 
 def build_indicators(outcome: Outcome, year: int, lang: str, default_lang: str) -> IndicatorTable:
-    """Indicator rows with actuals per year up to ``year``; columns are the years with any actual."""
-    years = tuple(sorted({y for i in outcome.indicators for y in i.actuals if y <= year}))
+    """Indicator rows with actuals (and yearly targets) per year up to ``year``; the columns are the
+    years with any actual or yearly target."""
+    years = tuple(sorted({y for i in outcome.indicators for y in (*i.actuals, *i.targets) if y <= year}))
     rows = []
     for indicator in outcome.indicators:
         reported = [y for y in indicator.actuals if y <= year]
@@ -139,6 +198,11 @@ def build_indicators(outcome: Outcome, year: int, lang: str, default_lang: str) 
                 localize(indicator.name, lang, default_lang),
                 tuple(indicator.actuals.get(y) for y in years),
                 max(reported) if reported else None,
+                tuple(indicator.targets.get(y) for y in years) if indicator.targets else (),
+                localize(indicator.result, lang, default_lang) if indicator.result else None,
+                localize(indicator.baseline.comment, lang, default_lang)
+                if indicator.baseline and indicator.baseline.comment
+                else None,
             )
         )
     return IndicatorTable(years, tuple(rows))
@@ -174,14 +238,19 @@ def build_brief(
     office = dataset.office_of(outcome)
     lang, locale = resolve_language(organization, office, lang, locale)
     default_lang = organization.language
-    currency = next((c.currency for c in outcome.contributions if c.currency), organization.currency)
+    currency, *others = contribution_currencies(outcome, organization, year)
     contributions = build_contributions(dataset, outcome, year, currency)
+    other_tables = tuple(build_contributions(dataset, outcome, year, code) for code in others)
     year_index = contributions.years.index(year) if year in contributions.years else None
     key_figures = KeyFigures(
         period_total=contributions.grand_total,
         period_years=(contributions.years[0], contributions.years[-1]) if contributions.years else None,
         year_total=contributions.year_totals[year_index] if year_index is not None else None,
-        partner_count=len(contributions.rows),
+        partner_count=len({r.partner.id for t in (contributions, *other_tables) for r in t.rows}),
+        other_totals=tuple(t.grand_total for t in other_tables if t.grand_total is not None),
+        other_year_totals=tuple(
+            cell for t in other_tables if year in t.years and (cell := t.year_totals[t.years.index(year)]) is not None
+        ),
     )
     progress = build_progress(outcome, year, lang, default_lang)
     return BriefReport(
@@ -195,8 +264,15 @@ def build_brief(
         currency=currency,
         short_title=localize(outcome.short_title, lang, default_lang),
         statement=localize(outcome.statement, lang, default_lang),
+        objectives=localize(outcome.objectives, lang, default_lang) if outcome.objectives else None,
         key_figures=key_figures,
         contributions=contributions,
+        other_contributions=other_tables,
+        committed_only=tuple(
+            dataset.partners[p]
+            for p in (outcome.imported_from.committed_only if outcome.imported_from else ())
+            if p in dataset.partners
+        ),
         resources=build_resources(outcome, year, organization.currency),
         indicators=build_indicators(outcome, year, lang, default_lang),
         progress=progress,

@@ -64,42 +64,40 @@ class KeyFigures:
     period_years: tuple[int, int] | None
     year_total: Split | None
     partner_count: int
+    other_totals: tuple[Split, ...] = ()  # period totals in the other currencies (never added in)
+    other_year_totals: tuple[Split, ...] = ()  # the report year's totals in the other currencies
 
 
 @dataclass(frozen=True)
 class ResourceRow:
+    """One year's budget and expenditure (or, with ``year`` 0, a total in one currency).
+
+    Core and non-core parts are None where the data gives only a total; a budget or an
+    expenditure is None where the data has none for the year."""
+
     year: int
-    budget_core: Money
-    budget_non_core: Money
-    budget_total: Money
+    budget_core: Money | None
+    budget_non_core: Money | None
+    budget_total: Money | None
     expenditure_core: Money | None
     expenditure_non_core: Money | None
     expenditure_total: Money | None
-
-    @property
-    def delivery_rate(self) -> Decimal | None:
-        """Expenditure as a fraction of budget."""
-        if self.expenditure_total is None:
-            return None
-        return self.expenditure_total.share_of(self.budget_total)
+    delivery_rate: Decimal | None  # expenditure over budget, when both are in one currency
 
 
 @dataclass(frozen=True)
 class ResourceTable:
     currency: str
     rows: tuple[ResourceRow, ...]
-    total: ResourceRow | None
+    totals: tuple[ResourceRow, ...]  # one per currency used, in ``currencies`` order
     sdg_allocation: tuple[SdgShare, ...]
+    currencies: tuple[str, ...] = ()
+    split: bool = True  # whether any line gives core and non-core parts
+    disbursements: tuple[tuple[int, Money], ...] = ()
 
     @property
-    def total_delivery_rate(self) -> Decimal | None:
-        """Expenditure over the budget of the years that report expenditure (never of years without)."""
-        reported = [r for r in self.rows if r.expenditure_total is not None]
-        if not reported:
-            return None
-        spent = sum((r.expenditure_total.amount for r in reported if r.expenditure_total), Decimal(0))
-        planned = sum((r.budget_total.amount for r in reported), Decimal(0))
-        return spent / planned if planned else None
+    def mixed(self) -> bool:
+        return len(self.currencies) > 1
 
 
 @dataclass(frozen=True)
@@ -108,6 +106,15 @@ class IndicatorRow:
     name: Localized
     actuals: tuple[Decimal | None, ...]  # one per IndicatorTable.years
     latest_actual_year: int | None
+    targets: tuple[Decimal | None, ...] = ()  # yearly targets, one per IndicatorTable.years
+    result: Localized | None = None  # the result the indicator measures
+    baseline_comment: Localized | None = None
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """(level, result title): consecutive rows with the same group print under one heading."""
+        level = self.indicator.level.value if self.indicator.level else ""
+        return level, self.result.text if self.result else ""
 
 
 @dataclass(frozen=True)
@@ -140,8 +147,11 @@ class BriefReport:
     currency: str
     short_title: Localized
     statement: Localized
+    objectives: Localized | None
     key_figures: KeyFigures
     contributions: ContributionTable
+    other_contributions: tuple[ContributionTable, ...]  # the other currencies' tables, if any
+    committed_only: tuple[Partner, ...]  # partners whose figures are commitments, not funds received
     resources: ResourceTable
     indicators: IndicatorTable
     progress: tuple[ProgressEntry, ...]

@@ -34,7 +34,7 @@ from .language import resolve as resolve_language
 MAX_CHAPTER_TABLE_ROWS = 8
 
 #: (budget, expenditure or None) of one outcome's resource line.
-Line = tuple[Money, Money | None]
+Line = tuple[Money | None, Money | None]
 
 #: gettext's ngettext(singular, plural, n).
 NGettext = Callable[[str, str, int], str]
@@ -60,16 +60,38 @@ def country_jobs(dataset: Dataset) -> list[tuple[str, int]]:
 
 
 def resource_cell(lines: Sequence[Line]) -> ResourceCell | None:
-    """Budget and expenditure of ``lines``; delivery counts only lines that report expenditure."""
+    """Budget and expenditure of ``lines``; delivery counts only lines that report both."""
     if not lines:
         return None
-    budget = sum((b for b, _ in lines[1:]), lines[0][0])
-    reported = [(b, e) for b, e in lines if e is not None]
+    budget = _sum([b for b, _ in lines])
+    reported = [(b, e) for b, e in lines if b is not None and e is not None]
+    spent_all = _sum([e for _, e in lines])
     if not reported:
-        return ResourceCell(budget, None, None)
-    spent = sum((e for _, e in reported[1:]), reported[0][1])
-    planned = sum((b for b, _ in reported[1:]), reported[0][0])
-    return ResourceCell(budget, spent, spent.share_of(planned))
+        return ResourceCell(budget, spent_all, None)
+    spent, planned = _sum([e for _, e in reported]), _sum([b for b, _ in reported])
+    return ResourceCell(budget, spent_all, spent.share_of(planned) if spent and planned else None)
+
+
+def _sum(amounts: Sequence[Money | None]) -> Money | None:
+    present = [a for a in amounts if a is not None]
+    return sum(present[1:], present[0]) if present else None
+
+
+def single_currency(office_id: str, chapters: Sequence[BriefReport], default: str) -> str:
+    """The one currency of the chapters' amounts; a UsageError naming the outcomes when they mix."""
+    found: dict[str, set[str]] = {}
+    for chapter in chapters:
+        codes = {t.currency for t in (chapter.contributions, *chapter.other_contributions) if not t.is_empty}
+        for code in codes | set(chapter.resources.currencies):
+            found.setdefault(code, set()).add(chapter.outcome.id)
+    if len(found) > 1:
+        detail = "; ".join(f"{code}: {', '.join(sorted(ids))}" for code, ids in sorted(found.items()))
+        raise UsageError(
+            f"the outcomes of office {office_id!r} report amounts in several currencies ({detail}); "
+            "an annual report adds them up, so it needs one currency: convert the amounts before loading "
+            "(each outcome's brief shows every currency separately)"
+        )
+    return next(iter(found), default)
 
 
 def office_contributions(chapters: Sequence[BriefReport], currency: str) -> ContributionTable:
@@ -217,7 +239,7 @@ def summary_text(
     else:
         parts.append(_("No funding partner contributions are recorded up to {year}.").format(year=year))
     res = figures.year_resources
-    if res is None:
+    if res is None or res.budget is None:
         parts.append(_("No budget was reported for {year}.").format(year=year))
     elif res.expenditure is None:
         parts.append(
@@ -255,15 +277,9 @@ def build_country(
     organization, office = dataset.organization, dataset.offices[office_id]
     lang, locale = resolve_language(organization, office, lang, locale)
     chapters = tuple(build_brief(dataset, o.id, year, lang, locale) for o in in_period)
-    currencies = sorted({c.currency for c in chapters if not c.contributions.is_empty})
-    if len(currencies) > 1:
-        raise UsageError(
-            f"the outcomes of office {office_id!r} mix currencies {', '.join(currencies)}; "
-            "one currency per report (convert before loading)"
-        )
-    currency = currencies[0] if currencies else organization.currency
+    currency = single_currency(office_id, chapters, organization.currency)
     contributions = office_contributions(chapters, currency)
-    resources = resource_matrix(chapters, organization.currency)
+    resources = resource_matrix(chapters, currency)
     years = contributions.years
     figures = CountryKeyFigures(
         outcome_count=len(chapters),

@@ -25,7 +25,7 @@ class ResourceCell:
     ``expenditure`` is None when no line reports expenditure; ``delivery_rate`` counts
     only the budget of the lines that report expenditure (as the brief's total does)."""
 
-    budget: Money
+    budget: Money | None  # None when no line gives a budget
     expenditure: Money | None
     delivery_rate: Decimal | None
 

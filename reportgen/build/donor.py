@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..formatting import locale_of, money, percent
 from ..i18n import translations
 from ..model import Dataset, Office, Organization, Outcome, Partner, localize
-from .brief import build_contributions, build_progress, split_of, sum_splits
+from .brief import build_contributions, build_progress, contribution_currency, split_of, sum_splits
 from .brief_model import Split
 from .donor_model import (
     AnnexGroup,
@@ -86,16 +86,18 @@ def _check_year(dataset: Dataset, partner_id: str, year: int, outcomes: list[Out
 
 
 def _currency(organization: Organization, partner_id: str, outcomes: list[Outcome]) -> str:
-    """The one currency of the partner's contributions (each outcome has one; they must agree)."""
+    """The one currency of the partner's contributions; a UsageError naming outcomes when they mix."""
     found: dict[str, list[str]] = {}
     for outcome in outcomes:
-        code = next((c.currency for c in outcome.contributions if c.currency), organization.currency)
-        found.setdefault(code, []).append(outcome.id)
+        codes = {contribution_currency(c, organization) for c in outcome.contributions if c.partner == partner_id}
+        for code in sorted(codes):
+            found.setdefault(code, []).append(outcome.id)
     if len(found) > 1:
         detail = "; ".join(f"{code}: {', '.join(ids)}" for code, ids in sorted(found.items()))
         raise UsageError(
             f"partner {partner_id!r}'s contributions are in several currencies ({detail}); "
-            "a donor report totals them, so convert them to one currency before loading"
+            "a donor report adds them up, so it needs one currency: convert the amounts before loading "
+            "(each outcome's brief shows every currency separately)"
         )
     return next(iter(found), organization.currency)
 

@@ -92,6 +92,9 @@ def resources_alt_text(matrix: ResourceMatrix, locale: str, _: Translate = ident
     for year, cell in zip(matrix.years, matrix.year_totals, strict=True):
         if cell is None:
             parts.append(_("{year}: no data.").format(year=year))
+        elif cell.budget is None:
+            spent = money(cell.expenditure, locale) if cell.expenditure else "-"
+            parts.append(_("{year}: no budget reported, expenditure {spent}.").format(year=year, spent=spent))
         elif cell.expenditure is None:
             parts.append(
                 _("{year}: budget {budget}, no expenditure reported.").format(
@@ -121,8 +124,9 @@ def resources_chart(matrix: ResourceMatrix, locale: str, _: Translate = identity
         if cell is None:
             axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=style.MUTED)
             continue
-        budget = float(cell.budget.amount)
-        axes.bar(x - width / 2, budget, width, color=BUDGET_FILL, edgecolor=style.PALETTE[0], linewidth=0.6)
+        if cell.budget is not None:
+            budget = float(cell.budget.amount)
+            axes.bar(x - width / 2, budget, width, color=BUDGET_FILL, edgecolor=style.PALETTE[0], linewidth=0.6)
         if cell.expenditure is not None:
             spent = float(cell.expenditure.amount)
             axes.bar(x + width / 2, spent, width, color="#0b3d6e", linewidth=0)

@@ -113,8 +113,9 @@ def load_dataset(root: Path | str, *, skip_invalid: bool = False) -> Dataset:
         offices = {office.id: office for office in org_rest.offices}
         partners = {partner.id: partner for partner in org_rest.partners}
         for outcome, doc, index_map in to_check:
-            errors.extend(check_outcome(outcome, doc, org_rest.organization, offices, partners, index_map))
-        errors.extend(check_office_currencies([(o, d) for o, d, _ in to_check], org_rest.organization))
+            for issue in check_outcome(outcome, doc, org_rest.organization, offices, partners, index_map):
+                (warnings if issue.severity is Severity.WARNING else errors).append(issue)
+        warnings.extend(check_office_currencies([(o, d) for o, d, _ in to_check], org_rest.organization))
     errors.extend(check_duplicate_outcomes([(outcome, doc) for outcome, doc, _ in to_check]))
 
     rejected: tuple[RejectedOutcome, ...] = ()

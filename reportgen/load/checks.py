@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
-from ..errors import Issue
+from ..errors import Issue, Severity
 from ..model import Organization, Outcome
 from .location import LocatedDocument
 
@@ -39,8 +39,8 @@ class _Locator:
             return (path[0], self.index(path[0], path[1]), *path[2:])
         return path
 
-    def issue(self, path: tuple[object, ...], message: str) -> Issue:
-        return _issue(self.doc, self._mapped(path), message)
+    def issue(self, path: tuple[object, ...], message: str, severity: Severity = Severity.ERROR) -> Issue:
+        return self.doc.issue(self._mapped(path), message, severity)
 
 
 def check_outcome(
@@ -86,7 +86,9 @@ def check_outcome(
     if len(currencies) > 1:
         yield at.issue(
             ("contributions",),
-            f"mixes currencies {', '.join(sorted(currencies))}; one currency per report (convert before loading)",
+            f"mixes currencies {', '.join(sorted(currencies))}: the brief shows each currency separately, "
+            "but the office's annual report needs one currency",
+            Severity.WARNING,
         )
 
     seen_years: dict[int, int] = {}
@@ -97,6 +99,10 @@ def check_outcome(
             first_note = at.where("progress", seen_years[note.year], ("progress", i, "year"))
             yield at.issue(("progress", i, "year"), f"second note for {note.year} (first at {first_note})")
         seen_years.setdefault(note.year, i)
+
+    for i, amount in enumerate(outcome.disbursements):
+        if amount.year not in period:
+            yield at.issue(("disbursements", i, "year"), f"must be within the period {span}, got {amount.year}")
 
     seen_resource_years: set[int] = set()
     for i, line in enumerate(outcome.resources):
@@ -113,9 +119,10 @@ def check_outcome(
 
     seen_indicators: set[str] = set()
     for i, indicator in enumerate(outcome.indicators):
-        for year in indicator.actuals:
-            if year not in period:
-                yield at.issue(("indicators", i, "actuals", year), f"actual for {year} is outside the period {span}")
+        for field, label in (("actuals", "actual"), ("targets", "target")):
+            for year in getattr(indicator, field):
+                if year not in period:
+                    yield at.issue(("indicators", i, field, year), f"{label} for {year} is outside the period {span}")
         if indicator.id in seen_indicators:
             yield at.issue(("indicators", i, "id"), f"duplicate indicator id {indicator.id!r}")
         seen_indicators.add(indicator.id)
@@ -153,5 +160,6 @@ def check_office_currencies(docs: list[tuple[Outcome, LocatedDocument]], organiz
             yield doc.issue(
                 ("contributions",),
                 f"in {currency}, but outcome {seen[1].id!r} of the same office is in {seen[0]}; "
-                "an office's annual report needs one currency (convert before loading)",
+                "the office's annual report needs one currency (convert before loading)",
+                Severity.WARNING,
             )

@@ -96,12 +96,15 @@ TABLES: dict[str, TableSpec] = {
             (
                 Column("outcome", _text),
                 Column("year", _year),
-                Column("budget_core", _money),
-                Column("budget_non_core", _money),
+                Column("budget_core", _money, required=False),
+                Column("budget_non_core", _money, required=False),
+                Column("budget_total", _money, required=False),
                 Column("expenditure_core", _money, required=False),
                 Column("expenditure_non_core", _money, required=False),
+                Column("expenditure_total", _money, required=False),
+                Column("currency", _currency, required=False),
             ),
-            "one row per outcome x year: planned budget and expenditure, core and non-core",
+            "one row per outcome x year: planned budget and expenditure, core and non-core or totals only",
         ),
     )
 }
@@ -398,17 +401,18 @@ def _merge_contribution(row: Row, values: dict[str, Any], doc: LocatedDocument, 
 
 
 def _merge_resource(row: Row, values: dict[str, Any], doc: LocatedDocument, issues: list[Issue]) -> None:
-    item: dict[str, Any] = {
-        "year": values["year"],
-        "budget": {"core": values["budget_core"], "non_core": values["budget_non_core"]},
-    }
-    fields = {("year",): "year", ("budget", "core"): "budget_core", ("budget", "non_core"): "budget_non_core"}
-    if "expenditure_core" in values or "expenditure_non_core" in values:
-        item["expenditure"] = {
-            "core": values.get("expenditure_core", 0),
-            "non_core": values.get("expenditure_non_core", 0),
-        }
-        fields |= {("expenditure", "core"): "expenditure_core", ("expenditure", "non_core"): "expenditure_non_core"}
+    item: dict[str, Any] = {"year": values["year"]}
+    fields: dict[tuple[str, ...], str] = {("year",): "year"}
+    for part in ("budget", "expenditure"):
+        given = {key: values[f"{part}_{key}"] for key in ("core", "non_core", "total") if f"{part}_{key}" in values}
+        if not given:
+            continue
+        if "currency" in values:
+            given["currency"] = values["currency"]
+            fields[(part, "currency")] = "currency"
+        item[part] = given
+        fields |= {(part, key): f"{part}_{key}" for key in ("core", "non_core", "total") if key in given}
+        fields.setdefault((part,), f"{part}_total" if "total" in given else f"{part}_core")
     _append(doc, "resources", item, row, fields)
 
 

@@ -1,11 +1,10 @@
 """Typed, frozen data model: money, the entities read from data files, the dataset."""
 
+from .activity import ActivityStatus, GenderMarker, ImportSource, Sector, YearAmount
 from .dataset import Dataset, RejectedOutcome
 from .entities import (
     Contribution,
     CoreSplit,
-    Indicator,
-    IndicatorType,
     Office,
     Organization,
     OrganizationFile,
@@ -18,15 +17,19 @@ from .entities import (
     SdgLink,
     SdgShare,
     StrategicPlan,
-    YearValue,
 )
+from .indicators import Baseline, Indicator, IndicatorType, ResultLevel, YearValue
 from .money import Money, is_currency_code, total
 from .text import Localized, LocalizedText, localize
 
 __all__ = [
+    "ActivityStatus",
+    "Baseline",
     "Contribution",
     "CoreSplit",
     "Dataset",
+    "GenderMarker",
+    "ImportSource",
     "Indicator",
     "IndicatorType",
     "Localized",
@@ -42,9 +45,12 @@ __all__ = [
     "ProgressStatus",
     "RejectedOutcome",
     "ResourceLine",
+    "ResultLevel",
     "SdgLink",
     "SdgShare",
+    "Sector",
     "StrategicPlan",
+    "YearAmount",
     "YearValue",
     "is_currency_code",
     "localize",

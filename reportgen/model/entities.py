@@ -10,34 +10,21 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..sdg import TARGETS, targets_of
-from .money import is_currency_code
+from .activity import ActivityStatus, GenderMarker, ImportSource, Sector, YearAmount
+from .indicators import Indicator
 from .text import LanguageCode, LocalizedText, all_texts
+from .types import Amount, Id, SignedAmount, Text, Year, check_currency
+from .types import FrozenModel as _Model
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-Year = Annotated[int, Field(ge=1900, le=2200)]
-#: The largest magnitude accepted for an amount or value (10^15): anything larger is a typo.
-LIMIT = Decimal(10) ** 15
-Amount = Annotated[Decimal, Field(ge=0, le=LIMIT, allow_inf_nan=False)]
-Value = Annotated[Decimal, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)]
-Text = Annotated[str, Field(min_length=1)]
 SdgGoal = Annotated[int, Field(ge=1, le=17)]
 
 _SDG_TARGET = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-def _check_currency(value: str | None) -> str | None:
-    if value is not None and not is_currency_code(value):
-        raise ValueError(f"not an ISO 4217 currency code, got {value!r}")
-    return value
+_check_currency = check_currency
 
 
 def _check_locale(value: str | None) -> str | None:
@@ -149,56 +136,74 @@ class SdgLink(_Model):
         return targets
 
 
+def _number(value: object) -> Decimal | None:
+    return Decimal(value) if isinstance(value, int | Decimal) and not isinstance(value, bool) else None
+
+
+def _split_schema(schema: dict[str, Any]) -> None:
+    """In files ``total`` may be left out when a part is given: the schema says so."""
+    schema["required"] = []
+    schema["anyOf"] = [{"required": ["total"]}, {"required": ["core"]}, {"required": ["non_core"]}]
+
+
 class CoreSplit(_Model):
-    core: Amount = Decimal(0)
-    non_core: Amount = Decimal(0)
+    """Core and non-core amounts with their total, or only a total where the source does not
+    split it (IATI budgets and expenditure). Given both, the total must be their sum."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, json_schema_extra=_split_schema)
+
+    core: Amount | None = None
+    non_core: Amount | None = None
+    total: Amount  # filled in from the parts when not given (see _complete)
+    currency: str | None = None  # default: the organization's currency
+
+    _currency = field_validator("currency")(_check_currency)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _complete(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "core" in data or "non_core" in data:
+            data = {"core": 0, "non_core": 0, **data}  # one part given: the other is zero
+            core, non_core = _number(data["core"]), _number(data["non_core"])
+            if "total" not in data and core is not None and non_core is not None:
+                data["total"] = core + non_core
+        elif "total" not in data:
+            raise ValueError("give core and non_core amounts, or a total")
+        return data
+
+    @model_validator(mode="after")
+    def _total_is_sum(self) -> CoreSplit:
+        if self.core is not None and self.non_core is not None and self.total != self.core + self.non_core:
+            raise ValueError(
+                f"total must equal core + non_core ({self.core} + {self.non_core} = "
+                f"{self.core + self.non_core}), got {self.total}"
+            )
+        return self
 
     @property
-    def total(self) -> Decimal:
-        return self.core + self.non_core
+    def is_split(self) -> bool:
+        return self.core is not None and self.non_core is not None
 
 
 class ResourceLine(_Model):
+    """One year's budget and expenditure; either may be missing (imported data often lacks one)."""
+
     year: Year
-    budget: CoreSplit
+    budget: CoreSplit | None = None
     expenditure: CoreSplit | None = None
+
+    @model_validator(mode="after")
+    def _something_given(self) -> ResourceLine:
+        if self.budget is None and self.expenditure is None:
+            raise ValueError("give a budget, an expenditure or both")
+        return self
 
 
 class SdgShare(_Model):
     goal: SdgGoal
     share: Annotated[Decimal, Field(ge=0, le=100)]
-
-
-class IndicatorType(StrEnum):
-    COMMON = "common"
-    COMPLEMENTARY = "complementary"
-
-
-class YearValue(_Model):
-    year: Year
-    value: Value
-
-
-class Indicator(_Model):
-    id: Id
-    type: IndicatorType = IndicatorType.COMPLEMENTARY
-    name: LocalizedText
-    unit: Text = "number"
-    baseline: YearValue | None = None
-    target: YearValue | None = None
-    actuals: dict[Year, Value] = Field(default_factory=dict)
-    source: str | None = None
-
-    @field_validator("target")
-    @classmethod
-    def _target_after_baseline(cls, target: YearValue | None, info: ValidationInfo) -> YearValue | None:
-        baseline = info.data.get("baseline")
-        if target is not None and baseline is not None and target.year < baseline.year:
-            raise ValueError(f"target year {target.year} is before the baseline year {baseline.year}")
-        return target
-
-
-SignedAmount = Annotated[Decimal, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)]
 
 
 class Contribution(_Model):
@@ -278,3 +283,11 @@ class Outcome(_Model):
     indicators: list[Indicator] = Field(default_factory=list)
     contributions: list[Contribution] = Field(default_factory=list)
     progress: list[ProgressNote] = Field(default_factory=list)
+    # Optional, mostly from imported data (see docs/iati.md):
+    reference: str | None = None  # the outcome's identifier elsewhere, e.g. its IATI identifier
+    status: ActivityStatus | None = None
+    objectives: LocalizedText | None = None
+    gender_marker: GenderMarker | None = None
+    sectors: list[Sector] = Field(default_factory=list)
+    disbursements: list[YearAmount] = Field(default_factory=list)
+    imported_from: ImportSource | None = None

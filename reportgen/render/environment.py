@@ -12,8 +12,9 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .. import formatting
+from .. import formatting, labels
 from ..i18n import translations
+from ..model.text import localize
 from ..paths import TEMPLATES_DIR
 from ..sdg import goal_title
 
@@ -44,15 +45,20 @@ def environment(user_templates: Path | None = None, lang: str = "en") -> Environ
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    catalog = translations(lang)
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         money=formatting.money,
         number=formatting.number,
         percent=formatting.percent,
         long_date=formatting.long_date,
         indicator_value=formatting.indicator_value,
-        sdg_title=lambda goal: translations(lang).gettext(goal_title(goal)),
+        sdg_title=lambda goal: catalog.gettext(goal_title(goal)),
+        activity_status=lambda code: catalog.gettext(labels.ACTIVITY_STATUS[code]),
+        gender_marker=lambda code: catalog.gettext(labels.GENDER_MARKER[code]),
+        result_level=lambda code: catalog.gettext(labels.RESULT_LEVEL[code]),
         css_string=css_string,
+        localize=localize,
         language_name=formatting.language_name,
     )
     env.globals["version"] = _version()

@@ -36,10 +36,13 @@ _HELP: dict[str, dict[str, str]] = {
     "resources": {
         "outcome": "outcome id",
         "year": "four-digit year within the outcome's period",
-        "budget_core": "planned core budget, >= 0",
+        "budget_core": "planned core budget, >= 0 (or give budget_total alone)",
         "budget_non_core": "planned non-core budget, >= 0",
+        "budget_total": "optional; the budget's total (must equal core + non-core when those are given)",
         "expenditure_core": "optional; core expenditure, >= 0",
         "expenditure_non_core": "optional; non-core expenditure, >= 0",
+        "expenditure_total": "optional; the expenditure's total",
+        "currency": "optional; ISO 4217 code of the row's amounts (default: the organization's)",
     },
 }
 
@@ -66,13 +69,16 @@ def table_rows(dataset: Dataset) -> Rows:
                     {"outcome": outcome.id, "indicator": indicator.id, "year": year, "value": value}
                 )
         for line in outcome.resources:
-            res: dict[str, Any] = {
-                "outcome": outcome.id, "year": line.year,
-                "budget_core": line.budget.core, "budget_non_core": line.budget.non_core,
-            }  # fmt: skip
-            if line.expenditure is not None:
-                res["expenditure_core"] = line.expenditure.core
-                res["expenditure_non_core"] = line.expenditure.non_core
+            res: dict[str, Any] = {"outcome": outcome.id, "year": line.year}
+            for part, split in (("budget", line.budget), ("expenditure", line.expenditure)):
+                if split is None:
+                    continue
+                if split.is_split:
+                    res[f"{part}_core"], res[f"{part}_non_core"] = split.core, split.non_core
+                else:
+                    res[f"{part}_total"] = split.total
+                if split.currency is not None:
+                    res["currency"] = split.currency
             rows["resources"].append(res)
     return rows
 

@@ -99,7 +99,7 @@ def test_mixed_currencies_across_outcomes_are_a_usage_error(dataset: Dataset) ->
     changed = dataclasses.replace(
         dataset, outcomes={**dataset.outcomes, funded[0].id: funded[0].model_copy(update={"contributions": euros})}
     )
-    with pytest.raises(UsageError, match="mix currencies EUR, USD"):
+    with pytest.raises(UsageError, match=r"several currencies \(EUR: mex-evaw; USD: mex-evaw, mex-justice, mex-wps\)"):
         build_country(changed, "mex")
 
 

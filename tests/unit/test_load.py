@@ -308,7 +308,7 @@ def test_unknown_currency(data: DataFolder) -> None:
     assert data.problems() == [f"{path}:{line}: contributions[0].currency: not an ISO 4217 currency code, got 'ZZZ'"]
 
 
-def test_mixed_currencies_in_one_outcome(data: DataFolder) -> None:
+def test_mixed_currencies_in_one_outcome_load_with_a_warning(data: DataFolder) -> None:
     text = HEADER + (
         "contributions:\n"
         "  - {partner: p1, year: 2021, development: 1, humanitarian: 0}\n"
@@ -316,9 +316,44 @@ def test_mixed_currencies_in_one_outcome(data: DataFolder) -> None:
     )
     path = data.write(text)
     line = line_of(text, "contributions:")
-    assert data.problems() == [
-        f"{path}:{line}: contributions: mixes currencies EUR, USD; one currency per report (convert before loading)"
-    ]
+    dataset = data.load()
+    assert (
+        f"{path}:{line}: contributions: warning: mixes currencies EUR, USD: the brief shows each currency "
+        "separately, but the office's annual report needs one currency"
+    ) in [str(w) for w in dataset.warnings]
+    assert {c.currency for c in dataset.outcome("x").contributions} == {None, "EUR"}
+
+
+def test_resource_line_with_only_totals_in_its_own_currencies(data: DataFolder) -> None:
+    text = HEADER + (
+        "resources:\n"
+        "  - {year: 2021, budget: {total: 3000, currency: EUR}, expenditure: {total: 125.5, currency: USD}}\n"
+        "  - {year: 2022, expenditure: {core: 1, non_core: 2}}\n"
+    )
+    data.write(text)
+    first, second = data.load().outcome("x").resources
+    assert first.budget is not None and first.expenditure is not None
+    assert (first.budget.total, first.budget.currency, first.budget.is_split) == (Decimal(3000), "EUR", False)
+    assert (first.expenditure.total, first.expenditure.currency) == (Decimal("125.5"), "USD")
+    assert second.budget is None and second.expenditure is not None
+    assert (second.expenditure.total, second.expenditure.is_split) == (Decimal(3), True)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{year: 2021}", "resources[0]: give a budget, an expenditure or both"),
+        ("{year: 2021, budget: {currency: EUR}}", "resources[0].budget: give core and non_core amounts, or a total"),
+        (
+            "{year: 2021, budget: {core: 1, non_core: 2, total: 4}}",
+            "total must equal core + non_core (1 + 2 = 3), got 4",
+        ),
+    ],
+)
+def test_resource_line_problems(data: DataFolder, line: str, message: str) -> None:
+    data.write(HEADER + f"resources:\n  - {line}\n")
+    (problem,) = data.problems()
+    assert message in problem
 
 
 def test_duplicate_outcome_id_in_two_files(data: DataFolder) -> None:
