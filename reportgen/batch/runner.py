@@ -105,18 +105,24 @@ class Interrupted(BaseException):
 
 
 @contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM into an exception in the main thread (Ctrl-C already is one)."""
+def _stop_on_signals() -> Iterator[list[int]]:
+    """Turn SIGTERM into an exception in the main thread (Ctrl-C already is one).
+
+    The signal is also remembered in the yielded list: an exception raised by a signal
+    handler while Python runs a finalizer (``__del__``, a weakref callback) is printed and
+    dropped, so the run checks the list after every report as well."""
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
 
     def handler(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
         raise Interrupted(signum)
 
     previous = signal.signal(signal.SIGTERM, handler)
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -195,7 +201,7 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
     dataset = load_dataset(data_dir, skip_invalid=True)
     render = effective_options(dataset, options.render)
     out_dir = options.out_dir
-    with output_lock(out_dir), _stop_on_signals():
+    with output_lock(out_dir), _stop_on_signals() as stop_signals:
         _remove_partials(out_dir)
         manifest = Manifest.load(out_dir)
         last_save = time.monotonic()
@@ -212,6 +218,8 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
             if time.monotonic() - last_save >= 1.0:
                 manifest.save()
                 last_save = time.monotonic()
+            if stop_signals:  # a stop that a finalizer swallowed: stop now, keeping what is finished
+                raise Interrupted(stop_signals[0])
 
         resources = resources_fingerprint(render.templates_dir)
         jobs = plan(dataset, options.kinds, options.languages, options.years)
