@@ -1,0 +1,98 @@
+"""The ``organization.yaml`` of one imported data folder: the publisher, offices, partners.
+
+The publisher is the reporting organisation; its currency is the most common default
+currency of the activities, its language the dominant language of their narratives (one
+reports are translated into, when any narrative is in one), and its data date the
+latest ``last-updated-datetime`` (else the file's ``generated-datetime``, else today).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from ..i18n import available_languages
+from .ids import make_id
+from .mapping import Draft, OfficeInfo
+from .parse import FileInfo
+from .partners import PartnerBook, pick
+from .records import Note, Org
+
+DEFAULT_LOCALE = "en_US"
+
+
+def publisher_key(org: Org) -> str:
+    return org.key or "unknown"
+
+
+def publisher_id(org: Org) -> str:
+    return make_id(org.ref or pick(org.name, "en") or "publisher")
+
+
+def _most_common(values: list[str]) -> str | None:
+    """The most frequent value; the first seen on ties."""
+    counts = Counter(values)
+    return max(counts, key=lambda v: (counts[v], -values.index(v))) if counts else None
+
+
+def choose_language(drafts: list[Draft], notes: list[Note]) -> str:
+    """The dominant narrative language, preferring one reports are translated into."""
+    totals: Counter[str] = Counter()
+    order: list[str] = []
+    for draft in drafts:
+        for lang, count in draft.languages.items():
+            totals[lang] += count
+            if lang not in order:
+                order.append(lang)
+    if not totals:
+        return "en"
+    ranked = sorted(totals, key=lambda lang: (-totals[lang], order.index(lang)))
+    report_languages = [lang for lang in ranked if lang in available_languages()]
+    if ranked[0] in report_languages:
+        return ranked[0]
+    chosen = report_languages[0] if report_languages else "en"
+    notes.append(
+        Note(
+            f"most narratives are in {ranked[0]!r}, which reports are not translated into; the organization's "
+            f"language is {chosen!r}, and narratives with no {chosen!r} text print in their own language, marked "
+            "as not translated"
+        )
+    )
+    return chosen
+
+
+def organization_data(
+    drafts: list[Draft], info: FileInfo, partners: PartnerBook, notes: list[Note], today: dt.date | None = None
+) -> dict[str, Any]:
+    """The organization file's data for the drafts of one folder (all of one publisher)."""
+    publisher = drafts[0].publisher
+    language = choose_language(drafts, notes)
+    name = pick(publisher.name, language, "en") or publisher.ref or "Publisher"
+    currencies = [d.default_currency for d in drafts if d.default_currency]
+    currency = _most_common(currencies) or "USD"
+    if not currencies:
+        notes.append(Note("no activity states a default-currency; the organization's currency is USD"))
+    dates = [d.last_updated for d in drafts if d.last_updated]
+    data_as_of = max(dates) if dates else info.generated or (today or dt.date.today())
+    if not dates:
+        source = "the file's generated-datetime" if info.generated else "today (the file has no generated-datetime)"
+        notes.append(Note(f"no activity has a last-updated-datetime; data_as_of is {source}: {data_as_of}"))
+    organization: dict[str, Any] = {
+        "id": publisher_id(publisher),
+        "name": name,
+        "currency": currency,
+        "locale": DEFAULT_LOCALE if language == "en" else language,
+        "language": language,
+        "data_as_of": data_as_of,
+        "data_source": f"IATI activity file {info.label}",
+    }
+    offices: dict[str, OfficeInfo] = {}
+    for draft in drafts:
+        offices.setdefault(draft.office.id, draft.office)
+    used = sorted({p for d in drafts for p in d.partners})
+    return {
+        "organization": organization,
+        "offices": [office.as_data() for office in offices.values()],
+        "partners": [partners.info(p).as_data() for p in used],
+    }
