@@ -19,8 +19,9 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# Two processes (pytest-xdist), a test file per process: the batch tests' module fixtures run once.
 test: setup lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 readme-images: demo
 	pdftoppm -png -r 70 -f 1 -l 1 -singlefile output/briefs/mex-justice.pdf docs/img/brief-mex-justice-page1
