@@ -89,6 +89,14 @@ def _currency(organization: Organization, partner_id: str, outcomes: list[Outcom
     """The one currency of the partner's contributions; a UsageError naming outcomes when they mix."""
     found: dict[str, list[str]] = {}
     for outcome in outcomes:
+        mixed = sorted({contribution_currency(c, organization) for c in outcome.contributions})
+        if len(mixed) > 1:
+            raise UsageError(
+                f"outcome {outcome.id!r}, which partner {partner_id!r} funds, has contributions in several "
+                f"currencies ({', '.join(mixed)}); a donor report sets the partner's share against the "
+                "outcome's total, so it needs one currency: convert the amounts before loading "
+                "(the outcome's brief shows every currency separately)"
+            )
         codes = {contribution_currency(c, organization) for c in outcome.contributions if c.partner == partner_id}
         for code in sorted(codes):
             found.setdefault(code, []).append(outcome.id)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import Dataset, load_dataset
+from reportgen.errors import UsageError
 from reportgen.formatting import money
 from reportgen.model import Money
 from reportgen.pipeline import write_report
@@ -113,3 +114,12 @@ def test_french_brief_translates_the_coded_values(pdfs: dict[str, Path]) -> None
     assert "Organisations de défense des droits des femmes au Nigeria" in text
     for label in ("Mise en œuvre", "Objectif principal", "PRODUIT", "Total en EUR", "Décaissements"):
         assert label in text
+
+
+@pytest.mark.parametrize(("kind", "key"), [("donor", "xm-dac-7"), ("country", "ng")])
+def test_reports_that_add_across_currencies_refuse_and_say_why(
+    rich: Dataset, kind: str, key: str, tmp_path: Path
+) -> None:
+    with pytest.raises(UsageError, match=r"several currencies \((EUR, GBP|EUR: ng-rights; GBP: ng-rights)"):
+        write_report(rich, kind, key, tmp_path / "x.pdf")
+    assert not list(tmp_path.iterdir())  # nothing half-written
