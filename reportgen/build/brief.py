@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..errors import UsageError
 from ..model import Contribution, Dataset, Organization, Outcome, ResourceLine, localize
 from ..model.entities import paragraphs
-from ..model.money import Money
+from ..model.money import Money, sum_present
 from .brief_model import (
     BriefReport,
     ContributionTable,
@@ -127,8 +127,7 @@ def _resource_row(line: ResourceLine, default_currency: str) -> ResourceRow:
 
 def _add(values: Iterable[Money | None], currency: str) -> Money | None:
     """The sum of the amounts in ``currency``; None when there are none."""
-    present = [v for v in values if v is not None and v.currency == currency]
-    return sum(present[1:], present[0]) if present else None
+    return sum_present(v for v in values if v is not None and v.currency == currency)
 
 
 def _total_row(rows: Sequence[ResourceRow], currency: str) -> ResourceRow:

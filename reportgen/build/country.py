@@ -15,7 +15,7 @@ from ..errors import UsageError
 from ..formatting import long_date, money, percent
 from ..i18n import translations
 from ..model import Dataset, Office, Outcome, ProgressStatus
-from ..model.money import Money
+from ..model.money import Money, sum_present
 from .brief import build_brief, data_years, default_report_year, sum_splits
 from .brief_model import BriefReport, ContributionTable, PartnerRow, Split
 from .country_model import (
@@ -63,18 +63,13 @@ def resource_cell(lines: Sequence[Line]) -> ResourceCell | None:
     """Budget and expenditure of ``lines``; delivery counts only lines that report both."""
     if not lines:
         return None
-    budget = _sum([b for b, _ in lines])
+    budget = sum_present([b for b, _ in lines])
     reported = [(b, e) for b, e in lines if b is not None and e is not None]
-    spent_all = _sum([e for _, e in lines])
+    spent_all = sum_present([e for _, e in lines])
     if not reported:
         return ResourceCell(budget, spent_all, None)
-    spent, planned = _sum([e for _, e in reported]), _sum([b for b, _ in reported])
+    spent, planned = sum_present([e for _, e in reported]), sum_present([b for b, _ in reported])
     return ResourceCell(budget, spent_all, spent.share_of(planned) if spent and planned else None)
-
-
-def _sum(amounts: Sequence[Money | None]) -> Money | None:
-    present = [a for a in amounts if a is not None]
-    return sum(present[1:], present[0]) if present else None
 
 
 def single_currency(office_id: str, chapters: Sequence[BriefReport], default: str) -> str:

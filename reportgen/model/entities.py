@@ -24,7 +24,6 @@ from .types import FrozenModel as _Model
 SdgGoal = Annotated[int, Field(ge=1, le=17)]
 
 _SDG_TARGET = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
-_check_currency = check_currency
 
 
 def _check_locale(value: str | None) -> str | None:
@@ -50,7 +49,7 @@ class Organization(_Model):
     data_source: str | None = None  # printed in footnotes, e.g. "UN Women Transparency Portal"
     archive: bool = False  # produce archival PDF/A-3a (with the source data attached) by default
 
-    _currency = field_validator("currency")(_check_currency)
+    _currency = field_validator("currency")(check_currency)
     _locale = field_validator("locale")(_check_locale)
 
     @property
@@ -157,7 +156,7 @@ class CoreSplit(_Model):
     total: Amount  # filled in from the parts when not given (see _complete)
     currency: str | None = None  # default: the organization's currency
 
-    _currency = field_validator("currency")(_check_currency)
+    _currency = field_validator("currency")(check_currency)
 
     @model_validator(mode="before")
     @classmethod
@@ -218,7 +217,7 @@ class Contribution(_Model):
     total: SignedAmount | None = None
     currency: str | None = None
 
-    _currency = field_validator("currency")(_check_currency)
+    _currency = field_validator("currency")(check_currency)
 
     @field_validator("development", "humanitarian")
     @classmethod

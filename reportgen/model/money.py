@@ -6,6 +6,7 @@ can only be computed from amounts of one currency.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -62,3 +63,10 @@ def total(amounts: list[Money], currency: str) -> Money:
     for amount in amounts:
         result = result + amount
     return result
+
+
+def sum_present(amounts: Iterable[Money | None]) -> Money | None:
+    """Sum of the amounts that are there (all of one currency); None when none is: absent
+    data stays absent instead of becoming zero."""
+    present = [amount for amount in amounts if amount is not None]
+    return sum(present[1:], present[0]) if present else None
