@@ -18,6 +18,7 @@ from .model import Dataset
 from .options import RenderOptions
 from .pdf import SourceFile, pdf_bytes, write_atomic
 from .render import HtmlDocument, render_html
+from .timing import stage
 
 __all__ = [
     "ReportResult",
@@ -51,10 +52,12 @@ BriefResult = ReportResult  # the name used before donor and country reports exi
 
 def report_html(report_kind: ReportKind, report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> HtmlDocument:
     """Charts and HTML for one report model."""
-    charts = report_kind.charts(report)
-    return render_html(
-        report_kind.template, report, charts, options, title=report.title, lang=report.lang, locale=report.locale
-    )
+    with stage("charts"):
+        charts = report_kind.charts(report)
+    with stage("html"):
+        return render_html(
+            report_kind.template, report, charts, options, title=report.title, lang=report.lang, locale=report.locale
+        )
 
 
 def report_pdf(
@@ -97,10 +100,13 @@ def write_report(
 ) -> Path:
     """Build, render and atomically write one report; returns the path written."""
     report_kind = kind(kind_name)
-    report = report_kind.build(dataset, key, year, lang, locale)
+    with stage("model"):
+        report = report_kind.build(dataset, key, year, lang, locale)
     options = effective_options(dataset, options)
     sources = archive_sources(dataset, kind_name, report, key, options)
-    return write_atomic(report_pdf(report_kind, report, options, sources), target)
+    data = report_pdf(report_kind, report, options, sources)
+    with stage("save"):
+        return write_atomic(data, target)
 
 
 def build_all(

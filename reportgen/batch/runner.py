@@ -26,13 +26,14 @@ from ..model import Dataset
 from ..options import RenderOptions
 from ..pdf import write_atomic
 from ..pipeline import archive_sources, effective_options
+from ..timing import Timings, recording, stage
 from ..verify import verify
 from .execute import run_dask, run_local
 from .fingerprint import job_fingerprint, resources_fingerprint
 from .jobs import Job, plan
 from .lock import output_lock
 from .manifest import Entry, Manifest
-from .worker import Rendered, Task
+from .worker import Rendered, Task, WorkerMemory
 
 KINDS = ("brief", "donor", "country")
 
@@ -64,6 +65,10 @@ class BatchSummary:
     seconds: float = 0.0
     failures: list[Entry] = field(default_factory=list)
     compendiums: list[Path] = field(default_factory=list)
+    #: Seconds per pipeline stage, summed over this process and every worker.
+    timings: Timings = field(default_factory=Timings)
+    #: Each worker process's memory after each of its reports, in the order it made them.
+    memory: dict[int, list[WorkerMemory]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -197,7 +202,15 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
     """Make every report of ``options`` from the data in ``data_dir``."""
     progress = progress or _Silent()
     started = time.perf_counter()
-    summary = BatchSummary()
+    with recording() as timings:
+        summary = _run(data_dir, options, progress, timings)
+    summary.seconds = time.perf_counter() - started
+    progress.finish(summary)
+    return summary
+
+
+def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Timings) -> BatchSummary:
+    summary = BatchSummary(timings=timings)
     dataset = load_dataset(data_dir, skip_invalid=True)
     render = effective_options(dataset, options.render)
     out_dir = options.out_dir
@@ -238,23 +251,24 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
                 reused.append(replace(base, error=error, source=source))
                 continue
             try:
-                model = kind(job.kind).build(dataset, job.key, job.year, job.lang, None)
+                with stage("model"):
+                    model = kind(job.kind).build(dataset, job.key, job.year, job.lang, None)
             except ReportgenError as exc:
                 reused.append(replace(base, error=str(exc)))
                 continue
-            sources = archive_sources(dataset, job.kind, model, job.key, render)
-            fingerprint = job_fingerprint(model, render, resources, (source.data for source in sources))
-            previous = manifest.entries.get(job.id)
-            if not options.force and previous is not None and previous.fingerprint == fingerprint:
-                if previous.status == "ok" and target.is_file() and _sha256(target) == previous.sha256:
-                    summary.skipped += 1
-                    continue
-                if previous.status == "failed" and not options.retry_failed:
-                    reused.append(previous)  # unchanged, and it failed last time: say so, do not redo
-                    continue
-            tasks.append(
-                Task(job.id, job.kind, model, render, archive_sources(dataset, job.kind, model, job.key, render))
-            )
+            with stage("fingerprint"):
+                sources = archive_sources(dataset, job.kind, model, job.key, render)
+                fingerprint = job_fingerprint(model, render, resources, (source.data for source in sources))
+                previous = manifest.entries.get(job.id)
+                unchanged = not options.force and previous is not None and previous.fingerprint == fingerprint
+                if unchanged and previous is not None:
+                    if previous.status == "ok" and target.is_file() and _sha256(target) == previous.sha256:
+                        summary.skipped += 1
+                        continue
+                    if previous.status == "failed" and not options.retry_failed:
+                        reused.append(previous)  # unchanged, and it failed last time: say so, do not redo
+                        continue
+            tasks.append(Task(job.id, job.kind, model, render, sources))
             waiting[job.id] = (job, target, fingerprint)
 
         progress.start(len(tasks) + len(reused) + len(dataset.rejected), summary.skipped)
@@ -267,6 +281,9 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
             else:
                 results = run_local(tasks, options.workers or os.cpu_count() or 1, options.recycle_after)
             for result in results:
+                timings.merge(result.stages)
+                if result.memory is not None:
+                    summary.memory.setdefault(result.memory.pid, []).append(result.memory)
                 job, target, fingerprint = waiting[result.job_id]
                 entry = Entry(
                     job.id, job.kind, job.key, job.year, job.lang or "", str(target.relative_to(out_dir)), "failed",
@@ -276,13 +293,16 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
                     record(replace(entry, error=result.error or "failed"))
                     continue
                 try:
-                    write_atomic(result.pdf, target)
+                    with stage("save"):
+                        write_atomic(result.pdf, target)
                 except RenderError as exc:  # disk full, permission denied, a folder in the way: this report fails
                     record(replace(entry, error=str(exc)))
                     continue
                 digest = hashlib.sha256(result.pdf).hexdigest()
                 made = replace(entry, sha256=digest, pages=result.pages, bytes=len(result.pdf))
-                problems = [f"{c.name}: {c.detail}" for c in verify(target, archive=render.archive) if not c.passed]
+                with stage("verify"):
+                    checks = verify(target, archive=render.archive)
+                problems = [f"{check.name}: {check.detail}" for check in checks if not check.passed]
                 if problems:  # a report that is not accessible (or not archival) counts as failed
                     record(replace(made, error="verify failed: " + "; ".join(problems)))
                 else:
@@ -294,8 +314,6 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
         finally:
             _drop_stale(manifest, {job.id for job in jobs}, dataset)
             manifest.save()
-            summary.seconds = time.perf_counter() - started
-    progress.finish(summary)
     return summary
 
 

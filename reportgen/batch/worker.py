@@ -8,13 +8,16 @@ template environment are cached per process, so a worker sets them up once.
 
 from __future__ import annotations
 
+import os
+import resource
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import ReportgenError
 from ..kinds import Report, kind
 from ..options import RenderOptions
 from ..pdf.sources import SourceFile
+from ..timing import recording
 
 
 @dataclass(frozen=True)
@@ -27,12 +30,44 @@ class Task:
 
 
 @dataclass(frozen=True)
+class WorkerMemory:
+    """A worker process's memory after a task: resident now and at its peak, in bytes."""
+
+    pid: int
+    rss: int
+    peak: int
+
+
+@dataclass(frozen=True)
 class Rendered:
     job_id: str
     pdf: bytes | None
     pages: int
     seconds: float
     error: str | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
+    memory: WorkerMemory | None = None
+
+
+def _page_size() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return 4096
+
+
+_PAGE = _page_size()
+
+
+def worker_memory() -> WorkerMemory:
+    """This process's resident memory now (from /proc where there is one) and at its peak."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            rss = int(handle.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):  # pragma: no cover - no /proc (macOS)
+        rss = peak
+    return WorkerMemory(os.getpid(), rss, peak)
 
 
 def render_task(task: Task) -> Rendered:
@@ -41,14 +76,16 @@ def render_task(task: Task) -> Rendered:
     from ..pipeline import report_html
 
     start = time.perf_counter()
-    try:
-        report_kind = kind(task.kind)
-        pdf, pages = render_pdf(
-            report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets
-        )
-        return Rendered(task.job_id, pdf, pages, time.perf_counter() - start)
-    except ReportgenError as exc:
-        return Rendered(task.job_id, None, 0, time.perf_counter() - start, str(exc))
-    except Exception as exc:  # a bug in one report must not stop the batch
-        message = f"internal error: {type(exc).__name__}: {exc}"
-        return Rendered(task.job_id, None, 0, time.perf_counter() - start, message)
+    with recording() as timings:
+        try:
+            report_kind = kind(task.kind)
+            pdf, pages = render_pdf(
+                report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets
+            )
+            error = None
+        except ReportgenError as exc:
+            pdf, pages, error = None, 0, str(exc)
+        except Exception as exc:  # a bug in one report must not stop the batch
+            pdf, pages, error = None, 0, f"internal error: {type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - start
+    return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory())

@@ -143,4 +143,18 @@ def batch(
         f"batch: {summary.made} made, {summary.skipped} up to date, {summary.failed} failed "
         f"in {summary.seconds:.1f} s; manifest: {out / 'manifest.json'}"
     )
+    click.echo(_where_time_went(summary))
     sys.exit(summary.exit_code)
+
+
+def _where_time_went(summary: BatchSummary) -> str:
+    """One line: seconds per stage (over every process) and the largest worker's peak memory."""
+    from ..timing import STAGES
+
+    seconds = summary.timings.seconds
+    parts = [f"{name} {seconds[name]:.1f} s" for name in STAGES if seconds.get(name)]
+    line = "time by stage (all processes): " + ", ".join(parts)
+    peaks = [memory[-1].peak for memory in summary.memory.values() if memory]
+    if peaks:
+        line += f"; peak worker memory {max(peaks) / 2**20:.0f} MB"
+    return line

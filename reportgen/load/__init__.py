@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import DataError, Issue, Severity
 from ..model import Dataset, OrganizationFile, Outcome, RejectedOutcome
+from ..timing import stage
 from .checks import check_duplicate_outcomes, check_office_currencies, check_organization, check_outcome
 from .lint import lint_across, lint_document, lint_outcome
 from .location import LocatedDocument
@@ -50,7 +51,11 @@ def load_dataset(root: Path | str, *, skip_invalid: bool = False) -> Dataset:
     listed on ``Dataset.rejected``; errors that cannot be pinned to one outcome (the
     organization file, a table that cannot be read) still raise.
     """
-    root = Path(root)
+    with stage("load"):
+        return _load_dataset(Path(root), skip_invalid)
+
+
+def _load_dataset(root: Path, skip_invalid: bool) -> Dataset:
     if not root.is_dir():
         raise DataError([Issue("data folder does not exist", file=root)])
     errors: list[Issue] = []

@@ -24,6 +24,7 @@ from ..errors import RenderError
 from ..options import PageSize, RenderOptions
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
 from ..render import HtmlDocument
+from ..timing import stage
 from .fetcher import SafeFetcher
 from .sources import SourceFile
 
@@ -102,9 +103,11 @@ def render_pdf(
     if options.archive and sources:
         settings["attachments"] = [_attachment(source) for source in sources]
     try:
-        rendered = html.render(font_config=font_config(), **settings)
+        with stage("layout"):
+            rendered = html.render(font_config=font_config(), **settings)
         written = {k: v for k, v in settings.items() if k != "stylesheets"}
-        data = rendered.write_pdf(finisher=_name_producer, **written)
+        with stage("write"):
+            data = rendered.write_pdf(finisher=_name_producer, **written)
     except Exception as exc:  # WeasyPrint raises many types; the caller needs one
         raise RenderError(f"PDF rendering failed: {exc}") from exc
     if not isinstance(data, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
