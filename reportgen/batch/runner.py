@@ -52,7 +52,7 @@ class BatchOptions:
     force: bool = False
     compendium: bool = False
     render: RenderOptions = field(default_factory=RenderOptions)
-    recycle_after: int = 100
+    recycle_after: int | None = 100  # reports per worker process before a fresh one; None: never
 
 
 @dataclass
