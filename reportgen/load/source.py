@@ -8,6 +8,7 @@ errors found later can point at the exact place. Loaders are chosen by file exte
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -32,6 +33,17 @@ class _DecimalSafeLoader(yaml.SafeLoader):
     """PyYAML's safe loader, reading YAML floats as exact Decimals."""
 
 
+#: libyaml's parser (C, several times faster) where PyYAML was built with it.
+_CParser: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+#: Text libyaml reads into other data than PyYAML does: tags (``!`` on an empty value is ""
+#: for one, None for the other). Such files, rare in data, take the reference parser.
+_REFERENCE_ONLY = re.compile(r"!")
+
+
+class _FastDecimalSafeLoader(_CParser or yaml.SafeLoader):  # type: ignore[misc]
+    """The same safe loader on libyaml's parser: the fast path for files that parse."""
+
+
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")
     special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
@@ -50,8 +62,9 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> obje
         ) from exc
 
 
-_DecimalSafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-_DecimalSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+for _loader in (_DecimalSafeLoader, _FastDecimalSafeLoader):
+    _loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _record_lines(
@@ -95,8 +108,39 @@ def _read_text(file: Path) -> str:
 
 
 def load_yaml(file: Path) -> LocatedDocument:
-    """Parse a YAML file safely, recording the line of every field."""
+    """Parse a YAML file safely, recording the line of every field.
+
+    libyaml parses it when it can; a file it refuses (or that fails in any other way) is parsed
+    again by PyYAML's own parser, whose messages are the ones users see, so the fast path never
+    changes an error message. Both use the same safe constructors and give the same data; libyaml
+    is only more lenient with some odd syntax PyYAML refuses (a tab after a value, a comment right
+    after ``|``)."""
     text = _read_text(file)
+    if _CParser is not None and not _REFERENCE_ONLY.search(text):
+        try:
+            return _load_yaml_fast(file, text)
+        except DataError:  # keys given twice, too many values: the same message either way
+            raise
+        except Exception:  # any other failure: let the reference parser explain it
+            pass
+    return _load_yaml_reference(file, text)
+
+
+def _load_yaml_fast(file: Path, text: str) -> LocatedDocument:
+    """libyaml's parse of ``text``; raises whatever goes wrong, for the caller to retry."""
+    loader = _FastDecimalSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DataError([Issue("file is empty", file=file)])
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
+    return _located(file, node, data)
+
+
+def _load_yaml_reference(file: Path, text: str) -> LocatedDocument:
+    """PyYAML's pure-Python parse of ``text``, turning every failure into a located DataError."""
     loader: _DecimalSafeLoader | None = None
     try:
         loader = _DecimalSafeLoader(text)  # its reader already refuses control characters
@@ -160,7 +204,7 @@ def load_json(file: Path) -> LocatedDocument:
     except ValueError as exc:  # e.g. an integer longer than Python converts
         raise DataError([Issue(f"invalid JSON value: {exc}", file=file)]) from exc
     try:  # JSON is YAML: its node tree gives the lines (and catches keys given twice)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_CParser or yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):
         return LocatedDocument(file=file, data=data, locations={(): Location(file)})
     if node is None:
