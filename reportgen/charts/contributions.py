@@ -20,6 +20,7 @@ from ..build.brief_model import ContributionTable
 from ..formatting import compact_money, money
 from ..model.money import Money
 from . import style
+from .cache import cached_chart
 from .figure import ChartFigure, Translate, identity, to_svg
 
 MM = 1 / 25.4
@@ -62,6 +63,7 @@ def contributions_alt_text(table: ContributionTable, locale: str, _: Translate =
     return " ".join(parts)
 
 
+@cached_chart
 def contributions_chart(
     table: ContributionTable,
     locale: str,

@@ -25,6 +25,7 @@ from ..formatting import compact_money, money, percent
 from ..i18n import translator
 from ..model.money import Money
 from . import brief_charts, style
+from .cache import cached_chart
 from .figure import ChartFigure, Translate, identity, to_svg
 
 MM = 1 / 25.4
@@ -113,6 +114,7 @@ def resources_alt_text(matrix: ResourceMatrix, locale: str, _: Translate = ident
     return " ".join(parts)
 
 
+@cached_chart
 def resources_chart(matrix: ResourceMatrix, locale: str, _: Translate = identity) -> ChartFigure | None:
     """Budget (light) and expenditure (solid) side by side per year, delivery rate above; None when empty."""
     if matrix.is_empty:
@@ -180,6 +182,7 @@ def outcomes_alt_text(
     return " ".join(parts)
 
 
+@cached_chart
 def outcomes_chart(
     series: Sequence[OutcomeSeries], years: Sequence[int], currency: str, locale: str, _: Translate = identity
 ) -> ChartFigure | None:
