@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck readme-images messages clean
+.PHONY: setup demo test lint typecheck readme-images messages clean bench bench-quick
 
 setup:
 	@scripts/setup.sh
@@ -13,8 +13,8 @@ demo: setup
 	$(BIN)/reportgen build --data data --out output
 
 lint: setup
-	$(BIN)/ruff check reportgen tests
-	$(BIN)/ruff format --check reportgen tests
+	$(BIN)/ruff check reportgen tests benchmarks
+	$(BIN)/ruff format --check reportgen tests benchmarks
 
 typecheck: setup
 	$(BIN)/mypy
@@ -22,6 +22,15 @@ typecheck: setup
 # Two processes (pytest-xdist), a test file per process: the batch tests' module fixtures run once.
 test: setup lint typecheck
 	$(BIN)/pytest -n auto --dist loadfile
+
+# Benchmarks (benchmarks/run.py): results, a picture and a history line in benchmarks/results/.
+# The full run (10, 100 and 1000 outcomes) takes about half an hour; say what changed with NOTE="...".
+# bench-quick (10 outcomes) is a smoke check: its results stay in the git-ignored benchmarks/.work/.
+bench: setup
+	$(BIN)/python benchmarks/run.py --note "$(NOTE)"
+
+bench-quick: setup
+	$(BIN)/python benchmarks/run.py --quick --results benchmarks/.work/quick-results --note "$(NOTE)"
 
 readme-images: demo
 	pdftoppm -png -r 70 -f 1 -l 1 -singlefile output/briefs/mex-justice.pdf docs/img/brief-mex-justice-page1
