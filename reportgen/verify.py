@@ -19,6 +19,7 @@ for or inferred: a file that claims PDF/A is held to what reportgen's archives a
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from pikepdf import Array, Dictionary, Name, ObjectSet, Stream, String
 
 from .errors import UsageError
 
-__all__ = ["ARCHIVE_CHECKS", "BASE_CHECKS", "Check", "all_passed", "verify"]
+__all__ = ["ARCHIVE_CHECKS", "BASE_CHECKS", "Check", "all_passed", "verify", "verify_bytes"]
 
 BASE_CHECKS = ("parses", "tagged", "language", "title", "figures", "tables", "headings", "fonts", "encryption")
 ARCHIVE_CHECKS = ("pdfa", "attachments", "external-references")
@@ -78,8 +79,18 @@ def verify(path: Path, archive: bool | None = None) -> list[Check]:
         raise UsageError(f"{path}: no such file")
     if not path.is_file():
         raise UsageError(f"{path}: not a file")
+    return _verify(lambda: pikepdf.open(path), path, archive)
+
+
+def verify_bytes(data: bytes, archive: bool | None = None, name: str = "report.pdf") -> list[Check]:
+    """The checks of :func:`verify` on a PDF held in memory (a batch worker checks what it made
+    before sending it back); ``name`` stands for the file in messages."""
+    return _verify(lambda: pikepdf.open(io.BytesIO(data)), Path(name), archive)
+
+
+def _verify(opener: Callable[[], pikepdf.Pdf], path: Path, archive: bool | None) -> list[Check]:
     try:
-        pdf = pikepdf.open(path)
+        pdf = opener()
     except pikepdf.PasswordError:
         names = BASE_CHECKS + (ARCHIVE_CHECKS if archive else ())
         details = {

@@ -27,7 +27,6 @@ from ..options import RenderOptions
 from ..pdf import write_atomic
 from ..pipeline import archive_sources, effective_options
 from ..timing import Timings, recording, stage
-from ..verify import verify
 from .execute import run_dask, run_local
 from .fingerprint import job_fingerprint, resources_fingerprint
 from .jobs import Job, plan
@@ -300,11 +299,8 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                     continue
                 digest = hashlib.sha256(result.pdf).hexdigest()
                 made = replace(entry, sha256=digest, pages=result.pages, bytes=len(result.pdf))
-                with stage("verify"):
-                    checks = verify(target, archive=render.archive)
-                problems = [f"{check.name}: {check.detail}" for check in checks if not check.passed]
-                if problems:  # a report that is not accessible (or not archival) counts as failed
-                    record(replace(made, error="verify failed: " + "; ".join(problems)))
+                if result.problems:  # a report that is not accessible (or not archival) counts as failed
+                    record(replace(made, error="verify failed: " + "; ".join(result.problems)))
                 else:
                     record(replace(made, status="ok"))
             if options.compendium:

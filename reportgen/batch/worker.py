@@ -2,8 +2,10 @@
 the local process pool and on Dask workers.
 
 Workers write nothing: the runner writes each PDF atomically and keeps the manifest, so a
-worker that dies or is stopped can never leave a partial file. Fonts, stylesheets and the
-template environment are cached per process, so a worker sets them up once.
+worker that dies or is stopped can never leave a partial file. A worker checks its PDF with
+the checks of ``reportgen verify`` before sending it back, so the checks run in parallel.
+Fonts, stylesheets and the template environment are cached per process, so a worker sets
+them up once. Each result carries the seconds per stage and the worker's memory.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..errors import ReportgenError
 from ..kinds import Report, kind
 from ..options import RenderOptions
 from ..pdf.sources import SourceFile
-from ..timing import recording
+from ..timing import recording, stage
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Rendered:
     error: str | None = None
     stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
     memory: WorkerMemory | None = None
+    problems: tuple[str, ...] = ()  # checks of reportgen verify that the PDF failed
 
 
 def _page_size() -> int:
@@ -74,18 +77,24 @@ def render_task(task: Task) -> Rendered:
     """Render one report; every failure becomes a result with its message, never an exception."""
     from ..pdf import render_pdf
     from ..pipeline import report_html
+    from ..verify import verify_bytes
 
     start = time.perf_counter()
+    problems: tuple[str, ...] = ()
     with recording() as timings:
         try:
             report_kind = kind(task.kind)
             pdf, pages = render_pdf(
-                report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets
-            )
+                report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets,
+                task.sources,
+            )  # fmt: skip
             error = None
+            with stage("verify"):  # here, in parallel, rather than one by one in the runner
+                checks = verify_bytes(pdf, archive=task.options.archive)
+            problems = tuple(f"{check.name}: {check.detail}" for check in checks if not check.passed)
         except ReportgenError as exc:
             pdf, pages, error = None, 0, str(exc)
         except Exception as exc:  # a bug in one report must not stop the batch
             pdf, pages, error = None, 0, f"internal error: {type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
-    return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory())
+    return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems)

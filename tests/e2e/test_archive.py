@@ -82,3 +82,24 @@ def test_archival_output_is_deterministic(dataset: Dataset, archived: dict[str, 
     clear_cache()  # charts drawn again too, not taken from the chart cache
     again = write_report(dataset, "brief", "mex-justice", tmp_path / "again.pdf", options=ARCHIVE)
     assert again.read_bytes() == archived["brief"].read_bytes()
+
+
+def test_an_archival_batch_makes_verified_pdfs_that_carry_their_data(dataset: Dataset, tmp_path: Path) -> None:
+    """``reportgen batch --archive``: the workers embed each report's source data and check the
+    PDF as an archive; every report passes and rebuilds from what it carries."""
+    from reportgen.batch import BatchOptions, run_batch
+    from reportgen.verify import all_passed, verify
+
+    options = BatchOptions(out_dir=tmp_path / "out", kinds=("brief",), years=(2024,), workers=2, render=ARCHIVE)
+    summary = run_batch(dataset.root, options)
+    assert (summary.failed, summary.failures) == (0, [])
+    made = sorted((tmp_path / "out" / "briefs").glob("*.pdf"))
+    assert summary.made == len(made) == len([o for o in dataset.outcomes.values() if o.period.end >= 2024])
+    for path in made:
+        assert all_passed(verify(path, archive=True)), path.name
+        attached, found = load_attached(path)
+        assert found.key == path.stem
+        assert kind("brief").build(attached, found.key, found.year, found.lang, found.locale) == kind("brief").build(
+            dataset, found.key, found.year, found.lang, found.locale
+        )
+    assert summary.timings.calls["verify"] == summary.made  # checked in the workers
