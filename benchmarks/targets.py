@@ -63,7 +63,7 @@ def _memory(sizes: list[SizeFigures]) -> Target:
                           size.outcomes)  # fmt: skip
     return Target(
         "memory_ratio", description, None, MEMORY_LIMIT, "<=", None, None,
-        note=f"n/a: needs a one-job batch of at least {BINDING_REPORTS} reports",
+        note=f"needs a one-job batch of at least {BINDING_REPORTS} reports",
     )  # fmt: skip
 
 
