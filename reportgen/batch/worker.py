@@ -70,7 +70,8 @@ def worker_memory() -> WorkerMemory:
             rss = int(handle.read().split()[1]) * _PAGE
     except (OSError, ValueError, IndexError):  # pragma: no cover - no /proc (macOS)
         rss = peak
-    return WorkerMemory(os.getpid(), rss, peak)
+    # The two come from different kernel counters; the peak is never less than what is resident now.
+    return WorkerMemory(os.getpid(), rss, max(peak, rss))
 
 
 def render_task(task: Task) -> Rendered:

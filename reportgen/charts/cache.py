@@ -22,8 +22,9 @@ from .figure import ChartFigure
 
 __all__ = ["MAX_CHARTS", "cache_info", "cached_chart", "clear_cache"]
 
-#: Charts kept per process (a chart is some tens of kilobytes of SVG).
-MAX_CHARTS = 256
+#: Charts kept per process (a chart is some tens of kilobytes of SVG): enough for every chart of
+#: the largest report twice over, small enough that a long-running worker's memory stays flat.
+MAX_CHARTS = 64
 
 P = ParamSpec("P")
 

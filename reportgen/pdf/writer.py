@@ -93,7 +93,6 @@ def render_pdf(
     it is PDF/A-3a (archival and tagged) with ``sources`` embedded as its source data."""
     roots = _roots(options)
     fetcher = SafeFetcher(roots)
-    html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
     settings: dict[str, object] = {
         "stylesheets": list(_stylesheets(options.page_size, roots, stylesheets)),
         "pdf_tags": True,
@@ -103,7 +102,8 @@ def render_pdf(
     if options.archive and sources:
         settings["attachments"] = [_attachment(source) for source in sources]
     try:
-        with stage("layout"):
+        with stage("layout"):  # parsing the HTML included, as WeasyPrint counts it
+            html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
             rendered = html.render(font_config=font_config(), **settings)
         written = {k: v for k, v in settings.items() if k != "stylesheets"}
         with stage("write"):
