@@ -15,6 +15,10 @@ report is made ``repeat`` times, alternating:
   own parsed stylesheets, warm font configuration and PDF settings, but WeasyPrint's default URL
   fetcher and no finisher: the least any renderer built on WeasyPrint could spend.
 
+The process runs with reportgen's rendering settings for the garbage collector once the warm-up
+report has loaded everything (``reportgen.runtime.tune_process``, as the commands and batch workers
+do), and both runs collect their document's garbage inside their timing (``report_done``).
+
 A report's figure is the median over its repeats; a kind's figure is the median over its reports.
 """
 
@@ -37,6 +41,7 @@ from reportgen.options import RenderOptions
 from reportgen.paths import TEMPLATES_DIR
 from reportgen.pdf import writer
 from reportgen.pipeline import jobs_of, report_html, write_report
+from reportgen.runtime import report_done, tune_process
 from reportgen.timing import STAGES, recording
 
 KINDS = ("brief", "donor", "country")
@@ -129,7 +134,8 @@ class _Floor:
         self.stylesheets = list(writer._stylesheets(options.page_size, roots, report_kind.stylesheets))
 
     def run(self) -> tuple[float, float, int, int]:
-        """(layout seconds, write seconds, pages, bytes)."""
+        """(layout seconds, write seconds, pages, bytes); the write includes collecting the
+        document's garbage, as the pipeline's run includes it (``report_done``)."""
         start = time.perf_counter()
         document = weasyprint.HTML(string=self.html, base_url=BASE_URL).render(
             stylesheets=self.stylesheets, font_config=writer.font_config(), **PDF_SETTINGS
@@ -137,8 +143,11 @@ class _Floor:
         layout = time.perf_counter() - start
         start = time.perf_counter()
         data = document.write_pdf(**PDF_SETTINGS)
+        pages = len(document.pages)
+        del document
+        report_done()
         write = time.perf_counter() - start
-        return layout, write, len(document.pages), len(data)
+        return layout, write, pages, len(data)
 
 
 def _pipeline(dataset: Dataset, kind_name: str, key: str, year: int, target: Path) -> tuple[float, dict[str, float]]:
@@ -147,6 +156,7 @@ def _pipeline(dataset: Dataset, kind_name: str, key: str, year: int, target: Pat
     with recording() as timings:
         start = time.perf_counter()
         write_report(dataset, kind_name, key, target, year)
+        report_done()  # as a batch worker does after each report
         wall = time.perf_counter() - start
     return wall, dict(timings.seconds)
 
@@ -200,6 +210,7 @@ def measure_kind(
     warm_key, warm_year = jobs[0]
     first_seconds, _ = _pipeline(dataset, kind_name, warm_key, warm_year, folder / f"warm-up-{warm_key}.pdf")
     _Floor(report_kind, dataset, warm_key, warm_year).run()
+    tune_process()  # everything is loaded now: as the commands and batch workers do before their reports
     reports = [
         measure_report(dataset, kind_name, key, year, folder / f"{key}-{year}.pdf", repeat, load)
         for key, year in spread(jobs, sample_size(kind_name, sample))

@@ -18,6 +18,7 @@ from .model import Dataset
 from .options import RenderOptions
 from .pdf import SourceFile, pdf_bytes, write_atomic
 from .render import HtmlDocument, render_html
+from .runtime import report_done
 from .timing import stage
 
 __all__ = [
@@ -125,9 +126,11 @@ def build_all(
             target = report_kind.path(out_dir, key, year, lang)
             try:
                 path = write_report(dataset, kind_name, key, target, year, lang, None, options)
-                yield ReportResult(kind_name, key, year, path)
+                result = ReportResult(kind_name, key, year, path)
             except ReportgenError as exc:
-                yield ReportResult(kind_name, key, year, None, exc)
+                result = ReportResult(kind_name, key, year, None, exc)
+            report_done()
+            yield result
 
 
 def jobs_of(report_kind: ReportKind, dataset: Dataset, every_year: bool = False) -> list[tuple[str, int]]:

@@ -78,8 +78,10 @@ def render_task(task: Task) -> Rendered:
     """Render one report; every failure becomes a result with its message, never an exception."""
     from ..pdf import render_pdf
     from ..pipeline import report_html
+    from ..runtime import report_done, tune_process
     from ..verify import verify_bytes
 
+    tune_process()
     start = time.perf_counter()
     problems: tuple[str, ...] = ()
     with recording() as timings:
@@ -97,5 +99,6 @@ def render_task(task: Task) -> Rendered:
             pdf, pages, error = None, 0, str(exc)
         except Exception as exc:  # a bug in one report must not stop the batch
             pdf, pages, error = None, 0, f"internal error: {type(exc).__name__}: {exc}"
+    report_done()
     seconds = time.perf_counter() - start
     return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems)

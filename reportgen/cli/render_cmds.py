@@ -54,6 +54,9 @@ def build(
     """Render every report the data supports: briefs, donor reports and country reports."""
     from ..errors import UsageError
     from ..pipeline import build_all
+    from ..runtime import tune_process
+
+    tune_process()
 
     wanted = [k.strip() for k in kinds.split(",") if k.strip()]
     unknown = [k for k in wanted if k not in KINDS]
@@ -108,6 +111,9 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
     ) -> None:
         from ..kinds import kind
         from ..pipeline import write_report
+        from ..runtime import tune_process
+
+        tune_process()
 
         report_kind = kind(kind_name)
         dataset = load_data(data, strict)
