@@ -24,7 +24,8 @@ test: setup lint typecheck
 	$(BIN)/pytest -n auto --dist loadfile
 
 # Benchmarks (benchmarks/run.py): results, a picture and a history line in benchmarks/results/.
-# The full run (10, 100 and 1000 outcomes) takes about half an hour; say what changed with NOTE="...".
+# The full run (10, 100 and 1000 outcomes) takes over an hour on 2 cores (44 min with --sample 12 --repeat 2);
+# say what changed with NOTE="...". Leave reportgen/ alone while it runs: the re-run measurement needs it unchanged.
 # bench-quick (10 outcomes) is a smoke check: its results stay in the git-ignored benchmarks/.work/.
 bench: setup
 	$(BIN)/python benchmarks/run.py --note "$(NOTE)"
