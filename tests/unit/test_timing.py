@@ -27,11 +27,8 @@ def test_a_report_records_each_of_its_stages_once(dataset: Dataset, tmp_path: Pa
 def test_recordings_nest_and_stages_outside_one_are_not_recorded() -> None:
     with stage("load"):  # no recording open: nothing to record into, and no error
         pass
-    with recording() as outer:
-        with stage("load"):
-            with recording() as inner:
-                with stage("model"):
-                    pass
+    with recording() as outer, stage("load"), recording() as inner, stage("model"):
+        pass
     assert set(outer.seconds) == {"load"}
     assert set(inner.seconds) == {"model"}
 
