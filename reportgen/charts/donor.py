@@ -24,7 +24,6 @@ from ..build.donor_model import DonorReport
 from ..formatting import compact_money, money, percent
 from ..i18n import translator
 from . import style
-from .cache import cached_chart
 from .figure import ChartFigure, Translate, identity, to_svg
 
 MM = 1 / 25.4
@@ -113,7 +112,6 @@ def years_alt_text(report: DonorReport, _: Translate = identity) -> str:
     return " ".join(parts)
 
 
-@cached_chart
 def years_chart(report: DonorReport, _: Translate = identity, scale: float | None = None) -> ChartFigure | None:
     """Bars per year of the partner's contributions; None when it has none."""
     if report.period_total is None:
@@ -187,7 +185,6 @@ def outcomes_alt_text(report: DonorReport, _: Translate = identity) -> str:
     return " ".join(parts)
 
 
-@cached_chart
 def outcomes_chart(report: DonorReport, _: Translate = identity, scale: float | None = None) -> ChartFigure | None:
     """Horizontal bars of the report year's contributions by outcome; None when there were none."""
     if not report.outcomes:
