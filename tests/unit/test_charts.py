@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
+from matplotlib.figure import Figure
 
 from reportgen.build import BriefReport, build_brief
 from reportgen.build.brief_model import ContributionTable
 from reportgen.charts import ChartFigure, contributions_chart
 from reportgen.charts.cache import clear_cache
+from reportgen.charts.figure import PAD_INCHES, to_svg
 from reportgen.formatting import money
 from reportgen.load import load_dataset
 from reportgen.model import Money
@@ -108,3 +112,39 @@ def test_no_pyplot_figures_are_left_open(justice: BriefReport) -> None:
     plt.close("all")
     render(justice)
     assert plt.get_fignums() == []
+
+
+def _size_and_view(svg: str) -> tuple[float, float, list[float]]:
+    root = re.search(r"<svg\b[^>]*>", svg)
+    assert root is not None
+    tag = root.group(0)
+    width = float(re.search(r'\bwidth="([\d.]+)pt"', tag).group(1))  # type: ignore[union-attr]
+    height = float(re.search(r'\bheight="([\d.]+)pt"', tag).group(1))  # type: ignore[union-attr]
+    view = [float(v) for v in re.search(r'\bviewBox="([^"]*)"', tag).group(1).split()]  # type: ignore[union-attr]
+    return width, height, view
+
+
+def _labelled_figure() -> Figure:
+    """A figure whose ink reaches past every edge of the axes: long tick labels, a legend below."""
+    figure = Figure(figsize=(4, 2))
+    axes = figure.add_subplot()
+    axes.bar(["2021", "2022"], [1_000_000, 2_500_000], label="A partner with a long name")
+    axes.yaxis.set_major_formatter(lambda value, _pos: f"US$ {value:,.0f}")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=1)
+    return figure
+
+
+def test_svg_is_cropped_to_the_same_box_as_matplotlibs_tight_bbox() -> None:
+    """One draw cropped by viewBox gives the size matplotlib's two-pass ``bbox_inches="tight"`` gives."""
+    reference = io.StringIO()
+    _labelled_figure().savefig(reference, format="svg", bbox_inches="tight", pad_inches=PAD_INCHES)
+    ours = to_svg(_labelled_figure())
+    ref_width, ref_height, _ = _size_and_view(reference.getvalue())
+    width, height, view = _size_and_view(ours)
+    assert width == pytest.approx(ref_width, abs=0.5)
+    assert height == pytest.approx(ref_height, abs=0.5)
+    assert view[2:] == pytest.approx([width, height], abs=1e-3)
+    # The wide tick labels reach past the figure's left edge and the legend past its bottom edge
+    # (the figure is 4 x 2 in, 288 x 144 pt): the box holds them rather than the figure's frame.
+    assert view[0] < 0
+    assert view[1] + view[3] > 144
