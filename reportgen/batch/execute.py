@@ -1,8 +1,9 @@
 """Running render tasks: on a local process pool, or on a Dask cluster. Same job function.
 
 Local workers are started by a fork server that has already imported the renderer, so a
-new worker is ready at once; each is recycled after ``recycle_after`` tasks (None: never) so memory stays
-flat over thousands of reports. A worker that dies takes only its tasks with it: they are
+new worker is ready at once; each is recycled after ``recycle_after`` tasks (None: never), a safety
+net should anything keep memory per report (WeasyPrint 70 did: see reportgen.pdf.pango_leak).
+A worker that dies takes only its tasks with it: they are
 retried once on a fresh pool, then reported as failed.
 """
 
@@ -19,7 +20,7 @@ from .worker import Rendered, Task, render_task
 _PRELOAD = ["reportgen.batch.worker", "reportgen.pipeline", "weasyprint", "matplotlib.figure"]
 
 
-def run_local(tasks: Sequence[Task], workers: int, recycle_after: int | None = 100) -> Iterator[Rendered]:
+def run_local(tasks: Sequence[Task], workers: int, recycle_after: int | None = 1000) -> Iterator[Rendered]:
     """Render ``tasks`` on ``workers`` local processes, yielding results as they finish."""
     if not tasks:  # an up-to-date batch starts no processes
         return

@@ -51,7 +51,7 @@ class BatchOptions:
     force: bool = False
     compendium: bool = False
     render: RenderOptions = field(default_factory=RenderOptions)
-    recycle_after: int | None = 100  # reports per worker process before a fresh one; None: never
+    recycle_after: int | None = 1000  # reports per worker before a fresh one (a safety net); None: never
 
 
 @dataclass

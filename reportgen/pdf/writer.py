@@ -25,6 +25,7 @@ from ..options import PageSize, RenderOptions
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
 from ..render import HtmlDocument
 from ..timing import stage
+from . import pango_leak
 from .fetcher import SafeFetcher
 from .sources import SourceFile
 
@@ -33,7 +34,10 @@ STYLESHEET = ASSETS_DIR / "css" / "report.css"
 
 @lru_cache(maxsize=1)
 def font_config() -> FontConfiguration:
-    return FontConfiguration()
+    """The process's one font configuration, with WeasyPrint 70's font-features leak mended."""
+    config = FontConfiguration()
+    pango_leak.install(config)
+    return config
 
 
 def _roots(options: RenderOptions) -> tuple[Path, ...]:
