@@ -7,7 +7,9 @@ final name only when complete (temporary file in the same folder, then rename).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import io
 import os
 import tempfile
@@ -139,21 +141,59 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 
 
+_HINTS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file is larger than this process may write (a full disk or a file size limit)",
+    errno.EACCES: "no permission to write there",
+    errno.EPERM: "no permission to write there",
+    errno.EROFS: "the file system is read-only",
+}
+
+
+def _write_error(target: Path, exc: OSError) -> RenderError:
+    reason = exc.strerror or str(exc)
+    hint = _HINTS.get(exc.errno or 0)
+    return RenderError(f"cannot write {target}: {reason}" + (f" ({hint})" if hint else ""))
+
+
 def write_atomic(data: bytes, target: Path) -> Path:
-    """Write ``data`` to ``target`` via a temporary file in the same folder and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    """Write ``data`` to ``target`` via a temporary file in the same folder and a rename.
+
+    ``target`` appears only complete: the data goes to ``.<name>.<random>.part``, is flushed
+    to disk, then renamed over ``target``. A failure (disk full, a file size limit, no
+    permission, a folder in the way) removes the temporary file, leaves whatever was at
+    ``target`` before untouched and raises a RenderError naming ``target`` and the reason."""
+    tmp_name: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _FILE_MODE)  # mkstemp makes 0600; reports are for reading
         os.replace(tmp_name, target)
+        tmp_name = None
     except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise RenderError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+        raise _write_error(target, exc) from exc
+    finally:
+        if tmp_name is not None:  # failed or interrupted: no temporary file left behind
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    _sync_folder(target.parent)
     return target
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename to disk (best effort: not every system can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
