@@ -19,6 +19,7 @@ from .options import RenderOptions
 from .pdf import SourceFile, pdf_bytes, write_atomic
 from .render import HtmlDocument, render_html
 from .runtime import report_done
+from .safe_names import check_distinct, inside
 from .timing import stage
 
 __all__ = [
@@ -119,18 +120,22 @@ def build_all(
     every_year: bool = False,
 ) -> Iterator[ReportResult]:
     """The reports of the given kinds the data supports (the latest year of each entity, or
-    ``every_year``); one failure never stops the rest."""
-    for kind_name in kinds:
-        report_kind = kind(kind_name)
-        for key, year in jobs_of(report_kind, dataset, every_year):
-            target = report_kind.path(out_dir, key, year, lang)
-            try:
-                path = write_report(dataset, kind_name, key, target, year, lang, None, options)
-                result = ReportResult(kind_name, key, year, path)
-            except ReportgenError as exc:
-                result = ReportResult(kind_name, key, year, None, exc)
-            report_done()
-            yield result
+    ``every_year``); one failure never stops the rest. Two reports that would be written to
+    the same file stop the run before anything is written (UsageError)."""
+    planned = [
+        (kind_name, key, year, kind(kind_name).path(out_dir, key, year, lang))
+        for kind_name in kinds
+        for key, year in jobs_of(kind(kind_name), dataset, every_year)
+    ]
+    check_distinct((f"{kind_name} {key!r} {year}", target) for kind_name, key, year, target in planned)
+    for kind_name, key, year, target in planned:
+        try:
+            path = write_report(dataset, kind_name, key, inside(out_dir, target), year, lang, None, options)
+            result = ReportResult(kind_name, key, year, path)
+        except ReportgenError as exc:
+            result = ReportResult(kind_name, key, year, None, exc)
+        report_done()
+        yield result
 
 
 def jobs_of(report_kind: ReportKind, dataset: Dataset, every_year: bool = False) -> list[tuple[str, int]]:

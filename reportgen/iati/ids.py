@@ -1,8 +1,9 @@
 """reportgen ids made from IATI identifiers, organisation refs and names.
 
 An id is lowercase letters, digits and hyphens, 1-64 characters, starting with a letter
-or digit (``^[a-z0-9][a-z0-9-]{0,63}$``). Long or colliding ids get a short hash of the
-original text, so the same input always gives the same id.
+or digit (``^[a-z0-9][a-z0-9-]{0,63}$``). Long or colliding ids, and ids that would be a
+reserved Windows device name (``con``, ``nul``, ``com1``: ids name the data files written),
+get a short hash of the original text, so the same input always gives the same id.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+
+from ..safe_names import is_reserved
 
 MAX_ID = 64
 _HASH = 8
@@ -30,7 +33,7 @@ def slug(text: str) -> str:
 def make_id(text: str, max_length: int = MAX_ID) -> str:
     """A valid id for ``text``: its slug, shortened with a hash when it is too long (or empty)."""
     base = slug(text)
-    if base and len(base) <= max_length:
+    if base and len(base) <= max_length and not is_reserved(base):
         return base
     head = base[: max_length - _HASH - 1].rstrip("-")
     return f"{head}-{_digest(text)}" if head else _digest(text)

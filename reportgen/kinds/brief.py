@@ -7,6 +7,7 @@ from typing import cast
 from ..build import BriefReport, build_brief, default_report_year
 from ..charts import brief_charts
 from ..model import Dataset
+from ..safe_names import file_name
 from .base import Report, ReportKind
 
 
@@ -21,7 +22,7 @@ KIND = ReportKind(
     build=build_brief,
     charts=lambda report: brief_charts(cast(BriefReport, report)),
     jobs=_jobs,
-    file_stem=lambda key, _year: key,
+    file_stem=lambda key, _year: file_name(key),
 )
 
 __all__ = ["KIND", "Report"]
