@@ -216,7 +216,13 @@ def build_progress(outcome: Outcome, year: int, lang: str, default_lang: str) ->
         text = localize(note.note, lang, default_lang)
         entries.append(
             ProgressEntry(
-                note.year, note.status, tuple(paragraphs(text.text)), note.year == year, text.lang, text.fallback
+                note.year,
+                note.status,
+                tuple(paragraphs(text.text)),
+                note.year == year,
+                text.lang,
+                text.fallback,
+                text.text,
             )
         )
     return tuple(entries)

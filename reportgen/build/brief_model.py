@@ -127,10 +127,11 @@ class IndicatorTable:
 class ProgressEntry:
     year: int
     status: ProgressStatus
-    paragraphs: tuple[str, ...]
+    paragraphs: tuple[str, ...]  # the note split on blank lines, line breaks folded (plain text)
     is_report_year: bool
     lang: str
     fallback: bool
+    text: str  # the note as written: templates render it as narrative Markdown (lists need its lines)
 
 
 @dataclass(frozen=True)

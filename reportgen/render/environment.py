@@ -17,6 +17,7 @@ from ..i18n import translations
 from ..model.text import localize
 from ..paths import TEMPLATES_DIR
 from ..sdg import goal_title
+from .narrative import narrative
 
 
 def _version() -> str:
@@ -60,6 +61,7 @@ def environment(user_templates: Path | None = None, lang: str = "en") -> Environ
         css_string=css_string,
         localize=localize,
         language_name=formatting.language_name,
+        narrative=narrative,
     )
     env.globals["version"] = _version()
     return env
