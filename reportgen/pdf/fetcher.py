@@ -1,7 +1,9 @@
 """WeasyPrint's URL fetcher: serves the project's assets, user templates and inline data.
 
 Everything else (http, https, ftp, file paths outside the allowed folders, any other
-scheme) is refused with a logged warning naming the URL. Nothing reaches the network.
+scheme) is refused with a logged warning naming the URL and the report being rendered.
+Nothing reaches the network: the only URLs opened are ``data:`` URLs (decoded in memory)
+and files read directly from disk, so there is no request to redirect.
 """
 
 from __future__ import annotations
@@ -21,17 +23,21 @@ class RefusedURL(URLFetchingError):  # type: ignore[misc]
 
 
 class SafeFetcher(URLFetcher):  # type: ignore[misc]
-    """Fetch ``data:`` URLs and files under ``roots``; refuse everything else."""
+    """Fetch ``data:`` URLs and files under ``roots``; refuse everything else.
 
-    def __init__(self, roots: Iterable[Path]) -> None:
+    ``label`` names what is being rendered (a report's title) in the warnings."""
+
+    def __init__(self, roots: Iterable[Path], label: str = "") -> None:
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=1)
         self.roots = tuple(root.resolve() for root in roots)
+        self.label = label
         self.refused: list[str] = []
 
     def _refuse(self, url: str, why: str) -> RefusedURL:
         self.refused.append(url)
-        LOGGER.warning("refused to load %s: %s", url[:200], why)
-        return RefusedURL(f"refused {url[:200]}: {why}")
+        where = f" for {self.label[:200]!r}" if self.label else ""
+        LOGGER.warning("refused to load %s%s: %s", url[:200], where, why)
+        return RefusedURL(f"refused {url[:200]}{where}: {why}")
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()

@@ -52,7 +52,7 @@ def _roots(options: RenderOptions) -> tuple[Path, ...]:
 @lru_cache(maxsize=32)
 def _stylesheets(page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str, ...]) -> tuple[CSS, ...]:
     """The parsed stylesheets (cached per process): report.css, a kind's own, the page size."""
-    fetcher = SafeFetcher(roots)
+    fetcher = SafeFetcher(roots, label="reportgen's stylesheets")
     sheets = [CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher)]
     for name in extra:
         sheets.append(CSS(filename=str(STYLESHEET.parent / name), font_config=font_config(), url_fetcher=fetcher))
@@ -96,9 +96,11 @@ def render_pdf(
     return the PDF and its page count.
 
     Every PDF is tagged. By default it is PDF/UA-1 (accessible); with ``options.archive``
-    it is PDF/A-3a (archival and tagged) with ``sources`` embedded as its source data."""
+    it is PDF/A-3a (archival and tagged) with ``sources`` embedded as its source data.
+    Every resource the document asks for goes through :class:`SafeFetcher`; a refused one
+    is left out with a warning naming the report (its title)."""
     roots = _roots(options)
-    fetcher = SafeFetcher(roots)
+    fetcher = SafeFetcher(roots, label=document.title)
     settings: dict[str, object] = {
         "stylesheets": list(_stylesheets(options.page_size, roots, stylesheets)),
         "pdf_tags": True,

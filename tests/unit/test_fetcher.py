@@ -1,15 +1,21 @@
-"""SafeFetcher: serves data: URLs and files under its roots, refuses everything else."""
+"""SafeFetcher: serves data: URLs and files under its roots, refuses everything else (naming the report)."""
 
 from __future__ import annotations
 
 import logging
 import os
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reportgen.paths import ASSETS_DIR, FONTS_DIR
 from reportgen.pdf.fetcher import RefusedURL, SafeFetcher
+
+from ..recorder import Recorder, recording_server
 
 
 @pytest.fixture
@@ -125,3 +131,47 @@ def test_sibling_folder_sharing_the_roots_prefix_is_refused(tmp_path: Path) -> N
     fetcher = SafeFetcher(roots=[root])
     with pytest.raises(RefusedURL):
         fetcher.fetch((sibling / "key.txt").as_uri())
+
+
+def test_refusal_names_the_report(caplog: pytest.LogCaptureFixture) -> None:
+    fetcher = SafeFetcher(roots=[ASSETS_DIR], label="Women's access to justice, 2024")
+    with caplog.at_level(logging.WARNING, logger="reportgen.fetch"), pytest.raises(RefusedURL) as refused:
+        fetcher.fetch("file:///etc/passwd")
+    (record,) = [r for r in caplog.records if r.name == "reportgen.fetch"]
+    assert "file:///etc/passwd" in record.getMessage()
+    assert "Women's access to justice, 2024" in record.getMessage()
+    assert "Women's access to justice, 2024" in str(refused.value)
+
+
+@pytest.fixture
+def server() -> Iterator[Recorder]:
+    with recording_server(redirect_to=a_font().as_uri()) as recorder:
+        yield recorder
+
+
+def test_http_url_is_refused_before_any_request_so_no_redirect_is_followed(
+    fetcher: SafeFetcher, server: Recorder
+) -> None:
+    base, requests = server.base, server.requests
+    for url in (f"{base}/img", f"{base}/css"):
+        with pytest.raises(RefusedURL):
+            fetcher.fetch(url)
+    with pytest.raises(RefusedURL):  # WeasyPrint may also call the fetcher like an opener
+        fetcher.open(urllib.request.Request(f"{base}/open"))
+    with pytest.raises(RefusedURL):
+        fetcher(f"{base}/call")
+    assert requests == []
+    # The server does answer, with a redirect: it was the fetcher that never asked.
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.build_opener(NoRedirect).open(f"{base}/direct", timeout=5)
+    assert requests == ["GET /direct"]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def test_the_fetcher_has_no_redirect_handler(fetcher: SafeFetcher) -> None:
+    handlers = fetcher.handlers  # urllib's OpenerDirector, which WeasyPrint's fetcher is
+    assert not any(isinstance(h, urllib.request.HTTPRedirectHandler) for h in handlers)
