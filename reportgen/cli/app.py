@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from ..limits import Limits
     from ..model import Dataset
     from ..options import RenderOptions
 
@@ -101,8 +102,35 @@ archive_option = click.option(
 )  # fmt: skip
 
 
+def _limits_option(ctx: click.Context, param: click.Parameter, settings: tuple[str, ...]) -> Limits:
+    """The limits of ``REPORTGEN_LIMITS`` with each ``--limit NAME=VALUE`` applied (those win)."""
+    from ..limits import LimitError, from_environment, parse_settings
+
+    try:
+        base = from_environment()
+    except LimitError as exc:
+        raise click.UsageError(str(exc), ctx) from None
+    try:
+        return parse_settings(settings, base)
+    except LimitError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "--limit",
+    "limits",
+    metavar="NAME=VALUE",
+    multiple=True,
+    callback=_limits_option,
+    help="Change a limit on input files (repeatable), e.g. --limit xlsx_max_bytes=50MiB or "
+    "--limit document_max_values=1M; also REPORTGEN_LIMITS='name=value,...'. An unknown name lists them all.",
+)
 @click.version_option(package_name="reportgen")
-def main(debug: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, debug: bool, limits: Limits) -> None:
     """Turn programme-results data into print-ready PDF reports."""
+    from ..limits import using
+
+    ctx.with_resource(using(limits))

@@ -26,6 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from ..errors import DataError, Issue
+from ..limits import Limits, current
 from . import codes
 
 ROOT = "iati-activities"
@@ -35,11 +36,7 @@ SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
 
 #: Bytes read from the file at a time.
 CHUNK = 64 * 1024
-#: Deepest element nesting accepted (IATI itself needs about 8 levels).
-MAX_DEPTH = 64
-#: Most elements and characters of text one activity may hold.
-MAX_ACTIVITY_ELEMENTS = 2_000_000
-MAX_ACTIVITY_CHARS = 64 * 1024 * 1024
+# The limits (file size, nesting, elements and text of one activity) are in reportgen.limits.
 
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
@@ -122,8 +119,8 @@ class _Refused(Exception):
 class _Builder:
     """Parser target: builds each activity as a tree of Nodes and queues it when complete."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path, self.limits = path, limits
         self.parser: Any = None  # the DefusedXMLParser, set once created
         self.info: FileInfo | None = None
         self.stack: list[Node] = []
@@ -134,39 +131,32 @@ class _Builder:
     def _line(self) -> int:
         return int(self.parser.parser.CurrentLineNumber)
 
+    def _refuse(self, name: str, found: str, line: int) -> None:
+        raise _Refused(Issue(self.limits.message(name, found), file=self.path, line=line))
+
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         line = self._line()
         if self.info is None:
             self.info = _root_info(self.path, tag, attrib, line)
             self.stack.append(Node(tag, {}, line))
             return
-        if len(self.stack) >= MAX_DEPTH:
-            raise _Refused(Issue(f"elements nested more than {MAX_DEPTH} deep; refused", file=self.path, line=line))
+        if len(self.stack) >= self.limits.iati_max_depth:
+            self._refuse("iati_max_depth", "elements are nested too deeply", line)
         node = Node(tag, attrib, line)
         if len(self.stack) == 1:
             self._elements = self._chars = 0
         else:
             self.stack[-1].children.append(node)
         self._elements += 1
-        if self._elements > MAX_ACTIVITY_ELEMENTS:
-            raise _Refused(
-                Issue(
-                    f"one activity holds more than {MAX_ACTIVITY_ELEMENTS} elements; refused", file=self.path, line=line
-                )
-            )
+        if self._elements > self.limits.iati_max_activity_elements:
+            self._refuse("iati_max_activity_elements", "one activity holds too many elements", line)
         self.stack.append(node)
 
     def data(self, text: str) -> None:
         if len(self.stack) > 1:
             self._chars += len(text)
-            if self._chars > MAX_ACTIVITY_CHARS:
-                raise _Refused(
-                    Issue(
-                        f"one activity holds more than {MAX_ACTIVITY_CHARS} characters of text; refused",
-                        file=self.path,
-                        line=self._line(),
-                    )
-                )
+            if self._chars > self.limits.iati_max_activity_chars:
+                self._refuse("iati_max_activity_chars", "one activity holds too much text", self._line())
             self.stack[-1]._chunks.append(text)
 
     def end(self, tag: str) -> None:
@@ -227,7 +217,8 @@ class ActivityFile:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._builder = _Builder(self.path)
+        self.limits = current()
+        self._builder = _Builder(self.path, self.limits)
 
     @property
     def info(self) -> FileInfo:
@@ -237,6 +228,10 @@ class ActivityFile:
 
     def __iter__(self) -> Iterator[Node]:
         try:
+            size = self.path.stat().st_size
+            if size > self.limits.iati_max_bytes:
+                found = f"file is {size} bytes"
+                raise DataError([Issue(self.limits.message("iati_max_bytes", found, needed=size), file=self.path)])
             stream: IO[bytes] = self.path.open("rb")
         except OSError as exc:
             raise DataError([Issue(f"cannot read file: {exc.strerror or exc}", file=self.path)]) from exc

@@ -17,16 +17,16 @@ from typing import Any
 import yaml
 
 from ..errors import DataError, Issue
+from ..limits import Limits, current
 from .location import LocatedDocument, Location, PathKey, dotted
-
-#: Largest data file read, in bytes. Larger files are refused before parsing.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-#: Most values one document may expand to (YAML aliases can make a small file huge).
-MAX_NODES = 500_000
 
 
 class _TooLarge(Exception):
-    pass
+    """The node tree passes a limit: ``name`` (document_max_values or _depth), at ``line``."""
+
+    def __init__(self, name: str, line: int) -> None:
+        super().__init__(name)
+        self.name, self.line = name, line
 
 
 class _DecimalSafeLoader(yaml.SafeLoader):
@@ -67,12 +67,38 @@ for _loader in (_DecimalSafeLoader, _FastDecimalSafeLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+def _measure(node: yaml.Node, limits: Limits, memo: dict[int, tuple[int, int]], depth: int = 1) -> tuple[int, int]:
+    """(values, nesting) of ``node`` with aliases expanded, checked against the document limits.
+
+    An alias is the same node object as its anchor, so each node is measured once (``memo``):
+    a "billion laughs" is refused after a few hundred steps, before anything is expanded."""
+    known = memo.get(id(node))
+    if known is not None:
+        size, height = known
+    else:
+        size, height = 1, 0
+        if isinstance(node, yaml.CollectionNode):
+            if depth > limits.document_max_depth:
+                raise _TooLarge("document_max_depth", node.start_mark.line + 1)
+            children = [value for _key, value in node.value] if isinstance(node, yaml.MappingNode) else node.value
+            for child in children:
+                child_size, child_height = _measure(child, limits, memo, depth + 1)
+                size, height = size + child_size, max(height, child_height)
+            height += 1
+        memo[id(node)] = (size, height)
+    if size > limits.document_max_values:
+        raise _TooLarge("document_max_values", node.start_mark.line + 1)
+    if depth - 1 + height > limits.document_max_depth:
+        raise _TooLarge("document_max_depth", node.start_mark.line + 1)
+    return size, height
+
+
 def _record_lines(
     node: yaml.Node, path: PathKey, lines: dict[PathKey, int], duplicates: list[tuple[PathKey, int]]
 ) -> None:
-    """Record the line of every field path; collect keys given twice in one mapping."""
-    if len(lines) > MAX_NODES:
-        raise _TooLarge
+    """Record the line of every field path; collect keys given twice in one mapping.
+
+    Aliases are walked where they are used: :func:`_measure` has bounded how many values that is."""
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -90,21 +116,55 @@ def _record_lines(
             _record_lines(item, (*path, str(index)), lines, duplicates)
 
 
-def _read_text(file: Path) -> str:
+def _read_text(file: Path, limit: str) -> str:
+    """The file's text, refused when it is larger than the limit named ``limit`` or not UTF-8."""
+    limits = current()
     try:
         size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DataError([Issue(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", file=file)])
+        if size > getattr(limits, limit):
+            raise DataError([Issue(limits.message(limit, f"file is {size} bytes", needed=size), file=file)])
         raw = file.read_bytes()
     except OSError as exc:
         raise DataError([Issue(f"cannot read file: {exc.strerror or exc}", file=file)]) from exc
+    return decode_utf8(file, raw, "save the file as UTF-8")
+
+
+def decode_utf8(file: Path, raw: bytes, advice: str) -> str:
+    """``raw`` as UTF-8 text (a BOM is dropped); else a DataError at the first bad byte's line,
+    saying what the file seems to be instead."""
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            [Issue(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", file=file, line=line)]
-        ) from exc
+        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}){_encoding_hint(raw)}; {advice}"
+        raise DataError([Issue(message, file=file, line=line)]) from exc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataError([Issue(f"not a text file (contains NUL bytes){_encoding_hint(raw)}", file=file, line=line)])
+    return text
+
+
+#: Signatures of files that are not text, and of text in other encodings than UTF-8.
+_SIGNATURES = (
+    (b"\xff\xfe", "it looks like UTF-16 text"),
+    (b"\xfe\xff", "it looks like UTF-16 text"),
+    (b"%PDF", "it looks like a PDF document"),
+    (b"PK\x03\x04", "it looks like a zip archive (an .xlsx workbook?)"),
+    (b"\xd0\xcf\x11\xe0", "it looks like an old Excel .xls (or other Office) file"),
+    (b"\x89PNG", "it looks like a PNG image"),
+    (b"\xff\xd8\xff", "it looks like a JPEG image"),
+    (b"\x1f\x8b", "it looks like a gzip archive"),
+)
+
+
+def _encoding_hint(raw: bytes) -> str:
+    """`` (it looks like ...)`` when the bytes say what the file is, else ``""``."""
+    for signature, what in _SIGNATURES:
+        if raw.startswith(signature):
+            return f"; {what}"
+    if len(raw) >= 4 and (raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4):
+        return "; it looks like UTF-16 text"
+    return ""
 
 
 def load_yaml(file: Path) -> LocatedDocument:
@@ -115,7 +175,7 @@ def load_yaml(file: Path) -> LocatedDocument:
     changes an error message. Both use the same safe constructors and give the same data; libyaml
     is only more lenient with some odd syntax PyYAML refuses (a tab after a value, a comment right
     after ``|``)."""
-    text = _read_text(file)
+    text = _read_text(file, "yaml_max_bytes")
     if _CParser is not None and not _REFERENCE_ONLY.search(text):
         try:
             return _load_yaml_fast(file, text)
@@ -133,10 +193,11 @@ def _load_yaml_fast(file: Path, text: str) -> LocatedDocument:
         node = loader.get_single_node()
         if node is None:
             raise DataError([Issue("file is empty", file=file)])
+        lines = _lines(file, node)
         data = loader.construct_document(node)
     finally:
         loader.dispose()
-    return _located(file, node, data)
+    return _located(file, lines, data)
 
 
 def _load_yaml_reference(file: Path, text: str) -> LocatedDocument:
@@ -147,6 +208,7 @@ def _load_yaml_reference(file: Path, text: str) -> LocatedDocument:
         node = loader.get_single_node()
         if node is None:
             raise DataError([Issue("file is empty", file=file)])
+        lines = _lines(file, node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -155,7 +217,7 @@ def _load_yaml_reference(file: Path, text: str) -> LocatedDocument:
         problem = exc.problem or exc.context or "invalid YAML"
         raise DataError([Issue(f"invalid YAML: {problem}", file=file, line=line, column=column)]) from exc
     except RecursionError as exc:
-        raise DataError([Issue("invalid YAML: nested too deeply", file=file)]) from exc
+        raise DataError([Issue(_TOO_DEEP_FOR_PARSER.format(kind="YAML"), file=file)]) from exc
     except yaml.YAMLError as exc:
         raise DataError([Issue(f"invalid YAML: {exc}", file=file)]) from exc
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
@@ -164,19 +226,30 @@ def _load_yaml_reference(file: Path, text: str) -> LocatedDocument:
     finally:
         if loader is not None:
             loader.dispose()
-    return _located(file, node, data)
+    return _located(file, lines, data)
 
 
-def _located(file: Path, node: yaml.Node, data: Any) -> LocatedDocument:
-    """``data`` with the line of every field path, from its YAML node tree."""
+#: The message for nesting deeper than Python's parsers can follow, whatever the limit says.
+_TOO_DEEP_FOR_PARSER = "invalid {kind}: nested too deeply for the parser (it follows about 900 levels)"
+
+
+def _lines(file: Path, node: yaml.Node) -> dict[PathKey, int]:
+    """The line of every field path in ``node``'s tree, checked against the document limits
+    before anything is built from it; keys given twice are refused."""
+    limits = current()
     lines: dict[PathKey, int] = {}
     duplicates: list[tuple[PathKey, int]] = []
     try:
+        _measure(node, limits, {})
         _record_lines(node, (), lines, duplicates)
-    except _TooLarge:
-        raise DataError(
-            [Issue(f"document expands to more than {MAX_NODES} values (YAML aliases?); refused", file=file)]
-        ) from None
+    except _TooLarge as exc:
+        found = {
+            "document_max_values": "the document holds too many values (counted with YAML aliases expanded)",
+            "document_max_depth": "lists and mappings are nested too deeply",
+        }[exc.name]
+        raise DataError([Issue(limits.message(exc.name, found), file=file, line=exc.line)]) from None
+    except RecursionError:
+        raise DataError([Issue(_TOO_DEEP_FOR_PARSER.format(kind="document"), file=file)]) from None
     if duplicates:
         raise DataError(
             [
@@ -189,27 +262,55 @@ def _located(file: Path, node: yaml.Node, data: Any) -> LocatedDocument:
                 for path, line in duplicates
             ]
         )
+    return lines
+
+
+def _located(file: Path, lines: dict[PathKey, int], data: Any) -> LocatedDocument:
+    """``data`` with the line of every field path."""
     return LocatedDocument(file=file, data=data, locations={p: Location(file, n) for p, n in lines.items()})
 
 
 def load_json(file: Path) -> LocatedDocument:
     """Parse a JSON file with exact decimals, recording the line of every field."""
-    text = _read_text(file)
+    text = _read_text(file, "json_max_bytes")
+    if not text.strip():
+        raise DataError([Issue("file is empty", file=file)])
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise DataError([Issue(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=str(exc.colno))]) from exc
     except RecursionError as exc:
-        raise DataError([Issue("invalid JSON: nested too deeply", file=file)]) from exc
+        raise DataError([Issue(_TOO_DEEP_FOR_PARSER.format(kind="JSON"), file=file)]) from exc
     except ValueError as exc:  # e.g. an integer longer than Python converts
         raise DataError([Issue(f"invalid JSON value: {exc}", file=file)]) from exc
     try:  # JSON is YAML: its node tree gives the lines (and catches keys given twice)
         node = yaml.compose(text, Loader=_CParser or yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):
+    except (yaml.YAMLError, RecursionError):  # valid JSON that YAML 1.1 does not read: check the data itself
+        _check_plain(file, data)
         return LocatedDocument(file=file, data=data, locations={(): Location(file)})
-    if node is None:
+    if node is None:  # pragma: no cover - json.loads refused an empty document first
         raise DataError([Issue("file is empty", file=file)])
-    return _located(file, node, data)
+    return _located(file, _lines(file, node), data)
+
+
+def _check_plain(file: Path, data: Any) -> None:
+    """The document limits checked on plain data (no aliases, no lines), without recursion."""
+    limits = current()
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        name, found = "", ""
+        if count > limits.document_max_values:
+            name, found = "document_max_values", "the document holds too many values"
+        elif isinstance(value, dict | list):
+            depth += 1
+            if depth > limits.document_max_depth:
+                name, found = "document_max_depth", "lists and mappings are nested too deeply"
+            stack.extend((item, depth) for item in (value.values() if isinstance(value, dict) else value))
+        if name:
+            raise DataError([Issue(limits.message(name, found), file=file)])
 
 
 Loader = Callable[[Path], LocatedDocument]

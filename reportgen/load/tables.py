@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Issue
+from ..errors import DataError, Issue
+from ..limits import Limits, current
+from .archive_check import check_workbook_archive
 from .cells import CellError, parse_bool, parse_currency, parse_indicator_value, parse_money, parse_text, parse_year
 from .location import LocatedDocument, Location, column_letter
-from .source import MAX_FILE_BYTES
+from .source import decode_utf8
 
 TABLES_DIR = "tables"
 
@@ -200,6 +202,14 @@ def _rows_from_grid(
     return rows, issues
 
 
+class _TableLimit(Exception):
+    """A table passed one of its limits (``name``) at row ``row``."""
+
+    def __init__(self, name: str, found: str, row: int) -> None:
+        super().__init__(name)
+        self.name, self.found, self.row = name, found, row
+
+
 def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
     """A CSV table: UTF-8 (with or without BOM), comma- or semicolon-separated."""
     table = TABLES.get(file.stem.lower())
@@ -210,19 +220,18 @@ def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
                 file=file,
             )
         ]
+    limits = current()
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            return [], [Issue(f"file is larger than {MAX_FILE_BYTES} bytes; refused", file=file)]
+        size = file.stat().st_size
+        if size > limits.csv_max_bytes:
+            return [], [Issue(limits.message("csv_max_bytes", f"file is {size} bytes", needed=size), file=file)]
         raw = file.read_bytes()
     except OSError as exc:
         return [], [Issue(f"cannot read file: {exc.strerror or exc}", file=file)]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = raw[: exc.start].count(b"\n") + 1
-        return [], [Issue(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as 'CSV UTF-8'", file=file, line=row)]
-    if "\x00" in text:
-        return [], [Issue("not a text file (contains NUL bytes)", file=file)]
+        text = decode_utf8(file, raw, "save it as 'CSV UTF-8'")
+    except DataError as exc:
+        return [], exc.issues
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -231,59 +240,93 @@ def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
         return Location(file, row, column_letter(col) if col is not None else None, None, label)
 
     def grid() -> Iterator[tuple[int, list[object]]]:
-        for values in reader:
+        for count, values in enumerate(reader, start=1):
+            if count > limits.csv_max_rows:
+                raise _TableLimit("csv_max_rows", "the table has too many rows", reader.line_num)
             yield reader.line_num, list(values)
 
+    previous = csv.field_size_limit(limits.csv_max_field_chars)
     try:
         return _rows_from_grid(table, grid(), where, commas=delimiter == ",")
+    except _TableLimit as exc:
+        return [], [Issue(limits.message(exc.name, exc.found), file=file, line=exc.row)]
     except csv.Error as exc:
-        return [], [Issue(f"malformed CSV: {exc}", file=file, line=reader.line_num)]
+        row = reader.line_num
+        if "field larger than field limit" in str(exc):
+            found = "a cell holds too many characters"
+            return [], [Issue(limits.message("csv_max_field_chars", found), file=file, line=row)]
+        return [], [Issue(f"malformed CSV: {exc}", file=file, line=row)]
+    finally:
+        csv.field_size_limit(previous)
 
 
 def read_xlsx(file: Path) -> tuple[list[Row], list[Issue]]:
-    """Every table sheet of a workbook (read-only: values, never formulas or macros)."""
+    """Every table sheet of a workbook (read-only: values, never formulas or macros), after
+    :func:`~reportgen.load.archive_check.check_workbook_archive` has vetted the archive."""
     from openpyxl import load_workbook
 
+    refused = check_workbook_archive(file)
+    if refused is not None:
+        return [], [refused]
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            return [], [Issue(f"file is larger than {MAX_FILE_BYTES} bytes; refused", file=file)]
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # a damaged workbook can raise anything (zip, XML, openpyxl errors)
         return [], [Issue(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=file)]
+    limits = current()
     rows: list[Row] = []
     issues: list[Issue] = []
     try:
         for sheet in workbook.worksheets:
-            title = sheet.title
-            if title.startswith("_") or title.strip().lower() in IGNORED_SHEETS:
-                continue
-            table = TABLES.get(title.strip().lower())
-            if table is None:
-                issues.append(
-                    Issue(
-                        f"unknown sheet {title!r}; table sheets are: {', '.join(TABLES)} "
-                        "(name other sheets README or start them with '_')",
-                        file=file,
-                        sheet=title,
-                    )
-                )
-                continue
-
-            def where(row: int, col: int | None, label: str | None, _t: str = title) -> Location:
-                return Location(file, row, column_letter(col) if col is not None else None, _t, label)
-
-            def grid(_s: Any = sheet) -> Iterator[tuple[int, list[object]]]:
-                for number, values in enumerate(_s.iter_rows(values_only=True), start=1):
-                    yield number, list(values)
-
-            found, problems = _rows_from_grid(table, grid(), where, commas=True)
+            found, problems = _read_sheet(file, sheet, limits)
             rows += found
             issues += problems
-    except Exception as exc:  # damaged sheet XML surfaces while reading rows
+    except Exception as exc:  # pragma: no cover - _read_sheet turns a damaged sheet into an issue
         issues.append(Issue(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=file))
     finally:
         workbook.close()
     return rows, issues
+
+
+def _read_sheet(file: Path, sheet: Any, limits: Limits) -> tuple[list[Row], list[Issue]]:
+    """The rows of one sheet, or the issue that stopped reading it (located at the row reached)."""
+    title = str(sheet.title)
+    if title.startswith("_") or title.strip().lower() in IGNORED_SHEETS:
+        return [], []
+    table = TABLES.get(title.strip().lower())
+    if table is None:
+        message = (
+            f"unknown sheet {title!r}; table sheets are: {', '.join(TABLES)} "
+            "(name other sheets README or start them with '_')"
+        )
+        return [], [Issue(message, file=file, sheet=title)]
+    if hasattr(sheet, "reset_dimensions"):  # pad rows to their own cells, not to a declared size
+        sheet.reset_dimensions()
+    reached = 0
+
+    def where(row: int, col: int | None, label: str | None) -> Location:
+        return Location(file, row, column_letter(col) if col is not None else None, title, label)
+
+    def grid() -> Iterator[tuple[int, list[object]]]:
+        nonlocal reached
+        cells = 0
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            reached = number
+            cells += len(values)
+            if number > limits.xlsx_max_rows:
+                raise _TableLimit("xlsx_max_rows", "the sheet has too many rows", number)
+            if cells > limits.xlsx_max_cells:
+                raise _TableLimit("xlsx_max_cells", "the sheet has too many cells", number)
+            yield number, list(values)
+
+    try:
+        return _rows_from_grid(table, grid(), where, commas=True)
+    except _TableLimit as exc:
+        return [], [Issue(limits.message(exc.name, exc.found), file=file, line=exc.row, sheet=title)]
+    except Exception as exc:  # damaged sheet XML surfaces while reading rows; the parser reads ahead,
+        # so the row reached is no position: the parser's own (line and column of the XML) is in its message
+        damage = f"{type(exc).__name__}: {exc}"
+        message = f"not a readable .xlsx workbook (sheet {title!r} is damaged after row {reached}: {damage})"
+        return [], [Issue(message, file=file)]
 
 
 READERS: dict[str, Callable[[Path], tuple[list[Row], list[Issue]]]] = {".csv": read_csv, ".xlsx": read_xlsx}
