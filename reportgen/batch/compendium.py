@@ -12,10 +12,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ReportgenError
 from ..i18n import translator
 from ..model import Dataset, Office, Organization
+from ..options import RenderOptions
 from ..pdf import pdf_bytes, write_atomic
 from ..render import render_html
+from ..safe_names import file_name, inside
 from .manifest import Entry, Manifest
 
 
@@ -58,36 +61,64 @@ def _groups(dataset: Dataset, manifest: Manifest) -> dict[tuple[str, int, str], 
     return {key: parts for key, parts in groups.items() if any(e.kind == "country" for e in parts)}
 
 
-def write_compendiums(dataset: Dataset, manifest: Manifest, out_dir: Path, options: object) -> list[Path]:
-    """Write ``out_dir/compendiums/<office>-<year>[.<lang>].pdf`` for every office with a country report."""
-    from pypdf import PdfReader, PdfWriter
+def compendium_path(out_dir: Path, office_id: str, year: int, language: str) -> Path:
+    """``out_dir/compendiums/<office>-<year>[.<lang>].pdf``, named like the country report."""
+    suffix = f".{file_name(language)}" if language else ""
+    return out_dir / "compendiums" / f"{file_name(office_id)}-{year}{suffix}.pdf"
 
+
+def write_compendiums(
+    dataset: Dataset, manifest: Manifest, out_dir: Path, options: object
+) -> tuple[list[Path], list[str]]:
+    """Write the compendium of every office and year with a country report; returns the files
+    written and a message for each that could not be (the others are still written)."""
     from ..build.language import resolve
     from ..options import RenderOptions
 
     render_options = getattr(options, "render", RenderOptions())
-    written = []
+    written: list[Path] = []
+    failed: list[str] = []
     for (office_id, year, language), entries in sorted(_groups(dataset, manifest).items()):
-        office = dataset.offices[office_id]
-        lang, locale = resolve(dataset.organization, office, language or None)
-        _ = translator(lang)
-        readers = [(entry, PdfReader(out_dir / entry.path)) for entry in entries]
-        parts = tuple(
-            CompendiumPart(str(reader.metadata.title if reader.metadata and reader.metadata.title else entry.key),
-                           len(reader.pages))
-            for entry, reader in readers
-        )  # fmt: skip
-        cover = CompendiumCover(
-            dataset.organization, office, year, dataset.organization.data_as_of, lang, locale, parts
-        )
-        html = render_html("compendium.html", cover, {}, render_options, title=cover.title, lang=lang, locale=locale)
-        writer = PdfWriter()
-        writer.append(io.BytesIO(pdf_bytes(html, render_options, ("long.css",))), outline_item=_("Contents"))
-        for part, (_entry, reader) in zip(parts, readers, strict=True):
-            writer.append(reader, outline_item=part.title, import_outline=True)
-        writer.add_metadata({"/Title": cover.title, "/Author": dataset.organization.name, "/Producer": "reportgen"})
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        suffix = f".{language}" if language else ""
-        written.append(write_atomic(buffer.getvalue(), out_dir / "compendiums" / f"{office_id}-{year}{suffix}.pdf"))
-    return written
+        target = compendium_path(out_dir, office_id, year, language)
+        try:
+            lang, locale = resolve(dataset.organization, dataset.offices[office_id], language or None)
+            data = _compendium(dataset, office_id, year, lang, locale, entries, out_dir, render_options)
+            written.append(write_atomic(data, inside(out_dir, target)))
+        except ReportgenError as exc:
+            failed.append(f"{target}: {exc}")
+        except Exception as exc:  # a report file changed or removed under us: this compendium only
+            failed.append(f"{target}: cannot merge the reports: {type(exc).__name__}: {exc}")
+    return written, failed
+
+
+def _compendium(
+    dataset: Dataset,
+    office_id: str,
+    year: int,
+    lang: str,
+    locale: str,
+    entries: list[Entry],
+    out_dir: Path,
+    render_options: RenderOptions,
+) -> bytes:
+    """The merged PDF of one office and year: the cover, then each report with its bookmarks."""
+    from pypdf import PdfReader, PdfWriter
+
+    office = dataset.offices[office_id]
+    _ = translator(lang)
+    readers = [(entry, PdfReader(out_dir / entry.path)) for entry in entries]
+    parts = tuple(
+        CompendiumPart(str(reader.metadata.title if reader.metadata and reader.metadata.title else entry.key),
+                       len(reader.pages))
+        for entry, reader in readers
+    )  # fmt: skip
+    cover = CompendiumCover(dataset.organization, office, year, dataset.organization.data_as_of, lang, locale, parts)
+    html = render_html("compendium.html", cover, {}, render_options, title=cover.title, lang=lang, locale=locale)
+    writer = PdfWriter()
+    writer.append(io.BytesIO(pdf_bytes(html, render_options, ("long.css",))), outline_item=_("Contents"))
+    for part, (_entry, reader) in zip(parts, readers, strict=True):
+        writer.append(reader, outline_item=part.title, import_outline=True)
+    writer.add_metadata({"/Title": cover.title, "/Author": dataset.organization.name, "/Producer": "reportgen"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

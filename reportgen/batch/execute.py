@@ -60,7 +60,16 @@ def run_local(tasks: Sequence[Task], workers: int, recycle_after: int | None = 1
         pending = died
         if attempt == 1:
             for task in died:
-                yield Rendered(task.job_id, None, 0, 0.0, "the worker process rendering this report died")
+                yield Rendered(
+                    task.job_id,
+                    None,
+                    0,
+                    0.0,
+                    (
+                        "the worker process rendering this report died (killed by the system or out of memory, "
+                        "or ended by its watchdog after a render stuck past its time or memory limit)"
+                    ),
+                )
 
 
 def run_dask(tasks: Sequence[Task], scheduler: str) -> Iterator[Rendered]:

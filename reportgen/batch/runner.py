@@ -7,6 +7,7 @@ manifest, and the next run makes only what is missing or changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -19,17 +20,19 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
-from ..errors import RenderError, ReportgenError
+from ..errors import ReportgenError
 from ..kinds import kind
 from ..load import load_dataset
 from ..model import Dataset
 from ..options import RenderOptions
 from ..pdf import write_atomic
 from ..pipeline import archive_sources, effective_options
+from ..safe_names import check_distinct, inside
 from ..timing import Timings, recording, stage
 from .execute import run_dask, run_local
 from .fingerprint import job_fingerprint, resources_fingerprint
 from .jobs import Job, plan
+from .limits import Limits
 from .lock import output_lock
 from .manifest import Entry, Manifest
 from .worker import Rendered, Task, WorkerMemory
@@ -52,6 +55,13 @@ class BatchOptions:
     compendium: bool = False
     render: RenderOptions = field(default_factory=RenderOptions)
     recycle_after: int | None = 1000  # reports per worker before a fresh one (a safety net); None: never
+    time_limit: float | None = 300.0  # seconds one report may take; None: no limit
+    memory_limit: int | None = 2048  # MB a worker may use while rendering one report; None: no limit
+
+    def limits(self) -> Limits:
+        """The per-report limits a worker applies (ending itself if a render cannot be
+        stopped; with an address-space backstop in local workers, whose process is ours)."""
+        return Limits(self.time_limit, self.memory_limit, hard_exit=True, address_space=not self.scheduler)
 
 
 @dataclass
@@ -64,6 +74,7 @@ class BatchSummary:
     seconds: float = 0.0
     failures: list[Entry] = field(default_factory=list)
     compendiums: list[Path] = field(default_factory=list)
+    compendium_failures: list[str] = field(default_factory=list)  # "<path>: <why>", one per compendium not written
     #: Seconds per pipeline stage, summed over this process and every worker.
     timings: Timings = field(default_factory=Timings)
     #: Each worker process's memory after each of its reports, in the order it made them.
@@ -71,7 +82,7 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.failed or self.compendium_failures else 0
 
 
 class Progress(Protocol):
@@ -142,7 +153,8 @@ def _sha256(path: Path) -> str:
 def _remove_partials(out_dir: Path) -> None:
     """Temporary files of a run that was killed before it could clean up (``.<name>.<random>.part``)."""
     for part in out_dir.rglob(".*.part"):
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # one we may not remove is not ours to worry about
+            part.unlink(missing_ok=True)
 
 
 def _source(dataset: Dataset, job: Job) -> str:
@@ -236,6 +248,7 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
         resources = resources_fingerprint(render.templates_dir)
         jobs = plan(dataset, options.kinds, options.languages, options.years)
         jobs = sorted({*jobs, *_jobs_of_rejected(dataset, options)})
+        check_distinct((f"{job.kind} {job.key!r} {job.year}", job.path(out_dir)) for job in jobs)
         blocked = _blocked(dataset, jobs)
         tasks: list[Task] = []
         waiting: dict[str, tuple[Job, Path, str]] = {}
@@ -267,7 +280,7 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                     if previous.status == "failed" and not options.retry_failed:
                         reused.append(previous)  # unchanged, and it failed last time: say so, do not redo
                         continue
-            tasks.append(Task(job.id, job.kind, model, render, sources))
+            tasks.append(Task(job.id, job.kind, model, render, sources, options.limits()))
             waiting[job.id] = (job, target, fingerprint)
 
         progress.start(len(tasks) + len(reused) + len(dataset.rejected), summary.skipped)
@@ -293,8 +306,8 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                     continue
                 try:
                     with stage("save"):
-                        write_atomic(result.pdf, target)
-                except RenderError as exc:  # disk full, permission denied, a folder in the way: this report fails
+                        write_atomic(result.pdf, inside(out_dir, target))
+                except ReportgenError as exc:  # disk full, permission denied, a folder in the way: this report fails
                     record(replace(entry, error=str(exc)))
                     continue
                 digest = hashlib.sha256(result.pdf).hexdigest()
@@ -306,7 +319,8 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
             if options.compendium:
                 from .compendium import write_compendiums
 
-                summary.compendiums = write_compendiums(dataset, manifest, out_dir, options)
+                made_compendiums, failed_compendiums = write_compendiums(dataset, manifest, out_dir, options)
+                summary.compendiums, summary.compendium_failures = made_compendiums, failed_compendiums
         finally:
             _drop_stale(manifest, {job.id for job in jobs}, dataset)
             manifest.save()

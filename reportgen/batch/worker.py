@@ -10,6 +10,9 @@ them up once. Each result carries the seconds per stage and the worker's memory.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import os
 import resource
 import time
@@ -20,6 +23,7 @@ from ..kinds import Report, kind
 from ..options import RenderOptions
 from ..pdf.sources import SourceFile
 from ..timing import recording, stage
+from .limits import LimitExceeded, Limits, run_bounded
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Task:
     model: Report
     options: RenderOptions
     sources: tuple[SourceFile, ...] = ()  # embedded in archival PDFs
+    limits: Limits = field(default_factory=Limits)  # time and memory: a report past them is stopped and reported
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,14 @@ def worker_memory() -> WorkerMemory:
     return WorkerMemory(os.getpid(), rss, max(peak, rss))
 
 
+def _release_memory() -> None:
+    """After a stopped render: collect its objects and hand freed heap back to the system, so
+    the worker's next report does not start above the memory limit."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def render_task(task: Task) -> Rendered:
     """Render one report; every failure becomes a result with its message, never an exception."""
     from ..pdf import render_pdf
@@ -84,19 +97,29 @@ def render_task(task: Task) -> Rendered:
     tune_process()
     start = time.perf_counter()
     problems: tuple[str, ...] = ()
+
+    def render() -> tuple[bytes, int, tuple[str, ...]]:
+        report_kind = kind(task.kind)
+        pdf, pages = render_pdf(
+            report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets, task.sources
+        )
+        with stage("verify"):  # here, in parallel, rather than one by one in the runner
+            checks = verify_bytes(pdf, archive=task.options.archive)
+        return pdf, pages, tuple(f"{check.name}: {check.detail}" for check in checks if not check.passed)
+
+    pdf: bytes | None
     with recording() as timings:
         try:
-            report_kind = kind(task.kind)
-            pdf, pages = render_pdf(
-                report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets,
-                task.sources,
-            )  # fmt: skip
+            pdf, pages, problems = run_bounded(task.limits, lambda: worker_memory().rss, render)
             error = None
-            with stage("verify"):  # here, in parallel, rather than one by one in the runner
-                checks = verify_bytes(pdf, archive=task.options.archive)
-            problems = tuple(f"{check.name}: {check.detail}" for check in checks if not check.passed)
+        except LimitExceeded as exc:
+            pdf, pages, error = None, 0, task.limits.stopped(exc.reason)
+            _release_memory()
         except ReportgenError as exc:
             pdf, pages, error = None, 0, str(exc)
+        except MemoryError:  # the address-space backstop (or the machine) refused an allocation
+            pdf, pages, error = None, 0, task.limits.stopped("memory")
+            _release_memory()
         except Exception as exc:  # a bug in one report must not stop the batch
             pdf, pages, error = None, 0, f"internal error: {type(exc).__name__}: {exc}"
     report_done()

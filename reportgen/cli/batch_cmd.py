@@ -93,6 +93,20 @@ class _Log:
 @click.option("--retry-failed", is_flag=True, help="Retry reports that failed last time even if nothing changed.")
 @click.option("--force", is_flag=True, help="Rebuild everything, up to date or not.")
 @click.option("--compendium", is_flag=True, help="Also merge each office's reports into one PDF with a cover.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    help="Seconds one report may take before it is stopped and reported as failed (0: no limit).",
+)
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    help="MB a worker process may use while rendering one report before it is stopped (0: no limit).",
+)
 @templates_option
 @page_size_option
 @archive_option
@@ -108,6 +122,8 @@ def batch(
     retry_failed: bool,
     force: bool,
     compendium: bool,
+    time_limit: float,
+    memory_limit: int,
     templates: Path | None,
     page_size: str,
     archive: bool,
@@ -125,6 +141,7 @@ def batch(
         out_dir=out, kinds=tuple(wanted), languages=languages, years=years or None, workers=workers,
         scheduler=scheduler, retry_failed=retry_failed, force=force, compendium=compendium,
         render=render_options(page_size, templates, archive),
+        time_limit=time_limit or None, memory_limit=memory_limit or None,
     )  # fmt: skip
     progress = _Bar() if sys.stdout.isatty() else _Log()
     try:
@@ -139,6 +156,8 @@ def batch(
         echo_err(f"failed: {entry.id} ({entry.source}): {entry.error}")
     for path in summary.compendiums:
         click.echo(f"wrote {path}")
+    for failure in summary.compendium_failures:
+        echo_err(f"failed: compendium {failure}")
     click.echo(
         f"batch: {summary.made} made, {summary.skipped} up to date, {summary.failed} failed "
         f"in {summary.seconds:.1f} s; manifest: {out / 'manifest.json'}"
