@@ -27,6 +27,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from ..errors import DataError, Issue
 from ..limits import Limits, current
+from ..load.sniff import looks_like, looks_like_text
 from . import codes
 
 ROOT = "iati-activities"
@@ -211,6 +212,28 @@ def _root_info(path: Path, tag: str, attrib: dict[str, str], line: int) -> FileI
     )
 
 
+def _hint(head: bytes, chunk: bytes, message: str) -> str:
+    """What a file that is not well-formed XML seems to be, from its first bytes and the chunk
+    being read when the parser stopped; ``""`` when they say nothing."""
+    if not head:
+        return " (the file is empty)"
+    what = looks_like(head)
+    if what:
+        return f" (the file looks like {what})"
+    if looks_like_text(head) and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return " (the file is text, but not XML: it does not start with '<')"
+    if "invalid token" in message:
+        try:
+            chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(chunk) - 3:  # not just a character cut at the chunk's end
+                return (
+                    f" (byte 0x{chunk[exc.start]:02x} is not UTF-8: save the file as UTF-8, or name its "
+                    'encoding in the first line, <?xml version="1.0" encoding="ISO-8859-1"?>)'
+                )
+    return ""
+
+
 class ActivityFile:
     """An IATI activity file read as a stream: iterate for the activities; ``info`` describes
     the file once iteration has started."""
@@ -238,9 +261,11 @@ class ActivityFile:
         builder = self._builder
         parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         builder.parser = parser
+        head, chunk = b"", b""
         with stream:
             try:
                 while chunk := stream.read(CHUNK):
+                    head = head or chunk[:512]
                     parser.feed(chunk)
                     while builder.done:
                         yield builder.done.popleft()
@@ -262,6 +287,7 @@ class ActivityFile:
             except ParseError as exc:
                 line, column = exc.position
                 message = expat.ErrorString(exc.code) if getattr(exc, "code", None) else str(exc)
+                message += _hint(head, chunk, message)
                 raise DataError(
                     [Issue(f"malformed XML: {message}", file=self.path, line=line, column=str(column + 1))]
                 ) from None

@@ -16,32 +16,22 @@ from pathlib import Path
 
 from ..errors import Issue
 from ..limits import RATIO_GRACE_BYTES, current
+from .sniff import looks_like, looks_like_text
 
 #: The part every Office Open XML package has.
 CONTENT_TYPES = "[Content_Types].xml"
 
-#: What a file that is not a zip archive seems to be, by its first bytes.
-_SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls or other Office 97-2003 file: save it as .xlsx"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"<", "an XML or HTML text file"),
-    (b"\xef\xbb\xbf", "a text file, a CSV? name a CSV table .csv"),
-)
 
-
-def _looks_like(head: bytes) -> str:
-    for signature, what in _SIGNATURES:
-        if head.startswith(signature):
-            return what
+def _not_a_zip(head: bytes) -> str:
+    """Why a file whose first bytes are ``head`` is no zip archive, as well as can be told."""
     if not head:
-        return "an empty file"
-    text = head.replace(b"\r", b"").replace(b"\n", b"").replace(b"\t", b"")
-    if all(32 <= byte < 127 for byte in text):
-        return "a text file, a CSV? name a CSV table .csv"
-    return "unknown binary data"
+        return "the file is empty"
+    if head.startswith(b"PK\x03\x04"):
+        return "a zip archive cut short or damaged: its directory, at the end, is missing"
+    if looks_like_text(head):
+        return "not a zip archive but text: a CSV table? those are named .csv"
+    what = looks_like(head)
+    return f"not a zip archive: it looks like {what}" if what else "not a zip archive"
 
 
 def check_workbook_archive(file: Path) -> Issue | None:
@@ -52,10 +42,9 @@ def check_workbook_archive(file: Path) -> Issue | None:
         if size > limits.xlsx_max_bytes:
             return Issue(limits.message("xlsx_max_bytes", f"file is {size} bytes", needed=size), file=file)
         with file.open("rb") as stream:
-            head = stream.read(8)
+            head = stream.read(512)
         if not zipfile.is_zipfile(file):
-            what = _looks_like(head)
-            return Issue(f"not a readable .xlsx workbook (not a zip archive; it looks like {what})", file=file)
+            return Issue(f"not a readable .xlsx workbook ({_not_a_zip(head)})", file=file)
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
     except OSError as exc:

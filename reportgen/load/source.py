@@ -19,6 +19,7 @@ import yaml
 from ..errors import DataError, Issue
 from ..limits import Limits, current
 from .location import LocatedDocument, Location, PathKey, dotted
+from .sniff import looks_like
 
 
 class _TooLarge(Exception):
@@ -144,27 +145,10 @@ def decode_utf8(file: Path, raw: bytes, advice: str) -> str:
     return text
 
 
-#: Signatures of files that are not text, and of text in other encodings than UTF-8.
-_SIGNATURES = (
-    (b"\xff\xfe", "it looks like UTF-16 text"),
-    (b"\xfe\xff", "it looks like UTF-16 text"),
-    (b"%PDF", "it looks like a PDF document"),
-    (b"PK\x03\x04", "it looks like a zip archive (an .xlsx workbook?)"),
-    (b"\xd0\xcf\x11\xe0", "it looks like an old Excel .xls (or other Office) file"),
-    (b"\x89PNG", "it looks like a PNG image"),
-    (b"\xff\xd8\xff", "it looks like a JPEG image"),
-    (b"\x1f\x8b", "it looks like a gzip archive"),
-)
-
-
 def _encoding_hint(raw: bytes) -> str:
-    """`` (it looks like ...)`` when the bytes say what the file is, else ``""``."""
-    for signature, what in _SIGNATURES:
-        if raw.startswith(signature):
-            return f"; {what}"
-    if len(raw) >= 4 and (raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4):
-        return "; it looks like UTF-16 text"
-    return ""
+    """``; it looks like ...`` when the first bytes say what the file is, else ``""``."""
+    what = looks_like(raw[:512])
+    return f"; it looks like {what}" if what else ""
 
 
 def load_yaml(file: Path) -> LocatedDocument:

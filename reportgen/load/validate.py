@@ -7,6 +7,7 @@ Pydantic's errors are rewritten into the project's form:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -21,6 +22,19 @@ M = TypeVar("M", bound=BaseModel)
 def _got(value: Any) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in the words of a data file: a list, text, a number, ..."""
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    return "nothing" if value is None else "a value"
 
 
 def _message(error: ErrorDetails) -> str:
@@ -47,6 +61,8 @@ def _message(error: ErrorDetails) -> str:
         )
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
+    if kind in ("model_type", "dict_type"):  # pydantic says "a valid dictionary or instance of Outcome"
+        return f"must be a mapping of fields (name: value), got {_kind(given)} {_got(given)}"
     message = error["msg"][0].lower() + error["msg"][1:]
     return f"{message}, got {_got(given)}"
 
