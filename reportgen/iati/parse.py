@@ -261,7 +261,7 @@ class ActivityFile:
         builder = self._builder
         parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         builder.parser = parser
-        head, chunk = b"", b""
+        head, chunk, ended = b"", b"", False
         with stream:
             try:
                 while chunk := stream.read(CHUNK):
@@ -269,6 +269,7 @@ class ActivityFile:
                     parser.feed(chunk)
                     while builder.done:
                         yield builder.done.popleft()
+                ended = True  # an error from here on means the file stopped before the XML did
                 parser.close()
             except _Refused as exc:
                 raise DataError([exc.issue]) from None
@@ -288,6 +289,8 @@ class ActivityFile:
                 line, column = exc.position
                 message = expat.ErrorString(exc.code) if getattr(exc, "code", None) else str(exc)
                 message += _hint(head, chunk, message)
+                if ended and head:
+                    message += " (the file ends before its XML does: was it cut short?)"
                 raise DataError(
                     [Issue(f"malformed XML: {message}", file=self.path, line=line, column=str(column + 1))]
                 ) from None

@@ -145,6 +145,13 @@ def decode_utf8(file: Path, raw: bytes, advice: str) -> str:
     return text
 
 
+def _cut_short(text: str, index: int) -> str:
+    """A hint when a syntax error is on the file's last line: files cut short end like that."""
+    rest = text[index:]
+    last_line = "\n" not in rest.rstrip("\r\n") and not text.endswith("\n")
+    return " (the file ends there, in the middle of a line: was it cut short?)" if last_line else ""
+
+
 def _encoding_hint(raw: bytes) -> str:
     """``; it looks like ...`` when the first bytes say what the file is, else ``""``."""
     what = looks_like(raw[:512])
@@ -199,6 +206,7 @@ def _load_yaml_reference(file: Path, text: str) -> LocatedDocument:
         line = mark.line + 1 if mark is not None else None
         column = str(mark.column + 1) if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
+        problem += _cut_short(text, mark.index if mark is not None else 0)
         raise DataError([Issue(f"invalid YAML: {problem}", file=file, line=line, column=column)]) from exc
     except RecursionError as exc:
         raise DataError([Issue(_TOO_DEEP_FOR_PARSER.format(kind="YAML"), file=file)]) from exc
@@ -262,7 +270,8 @@ def load_json(file: Path) -> LocatedDocument:
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise DataError([Issue(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=str(exc.colno))]) from exc
+        message = f"invalid JSON: {exc.msg}{_cut_short(text, exc.pos)}"
+        raise DataError([Issue(message, file=file, line=exc.lineno, column=str(exc.colno))]) from exc
     except RecursionError as exc:
         raise DataError([Issue(_TOO_DEEP_FOR_PARSER.format(kind="JSON"), file=file)]) from exc
     except ValueError as exc:  # e.g. an integer longer than Python converts

@@ -134,6 +134,10 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _shorten(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
 def _rows_from_grid(
     table: TableSpec,
     grid: Iterator[tuple[int, list[object]]],
@@ -149,6 +153,11 @@ def _rows_from_grid(
         return [], [Issue("table is empty; the first row must name the columns", file=loc.file, sheet=loc.sheet)]
     names = [parse_text(h).lower() if not _blank(h) else "" for h in header]
     known = [c.name for c in table.columns]
+    if any(names) and not set(names) & set(known):  # data where the column names belong
+        loc = where(header_number, None, None)
+        given = ", ".join(repr(name) for name in names if name)
+        message = f"the first row must name the columns ({', '.join(known)}); it holds {_shorten(given)}"
+        return [], [Issue(message, file=loc.file, line=loc.line, sheet=loc.sheet)]
     first_at: dict[str, int] = {}
     for index, name in enumerate(names):
         if name and name in first_at:

@@ -421,3 +421,14 @@ def test_every_limit_is_documented() -> None:
     assert [row[0] for row in rows] == names()
     assert all(default and guards and loader for _, default, guards, loader in rows)
     assert dict((row[0], row[1]) for row in rows)["xlsx_max_uncompressed_bytes"] == "256MiB"
+
+
+@pytest.mark.parametrize(("name", "value"), [("document_max_depth", 3), ("document_max_values", 4)])
+def test_json_that_yaml_cannot_read_is_still_held_to_the_document_limits(tmp_path: Path, name: str, value: int) -> None:
+    """A key over 1024 characters is valid JSON but no YAML simple key, so no lines are recorded:
+    the limits are then checked on the data itself."""
+    root = data_folder(tmp_path / "data", '{"' + "k" * 1100 + '": [[[[1, 2, 3]]]]}\n', "x.json")
+    with using(Limits().updated(**{name: value})), pytest.raises(DataError) as caught:
+        load_dataset(root)
+    [issue] = [issue for issue in caught.value.issues if issue.file == root / "outcomes" / "x.json"]
+    assert f"more than {name}={value}; if the file is trusted, raise the limit with --limit {name}=" in issue.message
