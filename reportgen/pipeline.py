@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import BriefReport
-from .errors import ReportgenError
+from .errors import RenderError, ReportgenError
+from .io_errors import describe
 from .kinds import Report, ReportKind, kind
 from .load import load_dataset
 from .model import Dataset
@@ -106,7 +107,10 @@ def write_report(
         report = report_kind.build(dataset, key, year, lang, locale)
     options = effective_options(dataset, options)
     sources = archive_sources(dataset, kind_name, report, key, options)
-    data = report_pdf(report_kind, report, options, sources)
+    try:
+        data = report_pdf(report_kind, report, options, sources)
+    except OSError as exc:  # a temporary file (WeasyPrint's fonts) could not be written: a full disk
+        raise RenderError(f"cannot render {target}: {describe(exc)}, writing a temporary file") from exc
     with stage("save"):
         return write_atomic(data, target)
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import UsageError
+from ..io_errors import describe
 
 LOCK_NAME = ".reportgen.lock"
 
@@ -25,7 +26,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         out_dir.mkdir(parents=True, exist_ok=True)
         handle = path.open("a+")
     except OSError as exc:  # no permission, a read-only or full disk: nothing can be written there
-        raise UsageError(f"cannot write to the output folder {out_dir}: {exc.strerror or exc}") from exc
+        raise UsageError(f"cannot write to the output folder {out_dir}: {describe(exc)}") from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

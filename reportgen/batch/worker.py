@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..errors import ReportgenError
+from ..io_errors import describe
 from ..kinds import Report, kind
 from ..options import RenderOptions
 from ..pdf.sources import SourceFile
@@ -120,6 +121,8 @@ def render_task(task: Task) -> Rendered:
         except MemoryError:  # the address-space backstop (or the machine) refused an allocation
             pdf, pages, error = None, 0, task.limits.stopped("memory")
             _release_memory()
+        except OSError as exc:  # a temporary file (WeasyPrint's fonts) could not be written
+            pdf, pages, error = None, 0, f"cannot render: {describe(exc)}, writing a temporary file"
         except Exception as exc:  # a bug in one report must not stop the batch
             pdf, pages, error = None, 0, f"internal error: {type(exc).__name__}: {exc}"
     report_done()

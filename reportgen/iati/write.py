@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import ReportgenError, UsageError
+from ..io_errors import describe
 from ..safe_names import is_safe
 
 try:  # libyaml's emitter when PyYAML was built with it (much faster, same output)
@@ -122,7 +123,7 @@ def write_atomic(path: Path, text: str) -> None:
         os.replace(temp, path)
         temp = None
     except OSError as exc:
-        raise ReportgenError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise ReportgenError(f"cannot write {path}: {describe(exc)}") from exc
     finally:
         if temp is not None:
             with contextlib.suppress(OSError):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import io
 import os
 import tempfile
@@ -23,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .. import __version__
 from ..errors import RenderError
+from ..io_errors import describe
 from ..options import PageSize, RenderOptions
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
 from ..render import HtmlDocument
@@ -143,22 +143,6 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 
 
-_HINTS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EFBIG: "the file is larger than this process may write (a full disk or a file size limit)",
-    errno.EACCES: "no permission to write there",
-    errno.EPERM: "no permission to write there",
-    errno.EROFS: "the file system is read-only",
-}
-
-
-def _write_error(target: Path, exc: OSError) -> RenderError:
-    reason = exc.strerror or str(exc)
-    hint = _HINTS.get(exc.errno or 0)
-    return RenderError(f"cannot write {target}: {reason}" + (f" ({hint})" if hint else ""))
-
-
 def write_atomic(data: bytes, target: Path) -> Path:
     """Write ``data`` to ``target`` via a temporary file in the same folder and a rename.
 
@@ -178,7 +162,7 @@ def write_atomic(data: bytes, target: Path) -> Path:
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as exc:
-        raise _write_error(target, exc) from exc
+        raise RenderError(f"cannot write {target}: {describe(exc)}") from exc
     finally:
         if tmp_name is not None:  # failed or interrupted: no temporary file left behind
             with contextlib.suppress(OSError):
