@@ -32,6 +32,8 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 #: markdown-it rules turned on over its "zero" preset (paragraphs and text only).
 _RULES = ["list", "emphasis", "link", "autolink", "image", "newline", "escape"]
+#: Deepest block nesting the parser follows; past it markdown-it stops reading the text.
+MAX_NESTING = 20
 
 
 def _valid_link(url: str) -> bool:
@@ -84,7 +86,9 @@ def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """The process's Markdown parser for narrative fields (see the module docstring)."""
-    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False, "breaks": False})
+    md = MarkdownIt(
+        "zero", {"html": False, "linkify": False, "typographer": False, "breaks": False, "maxNesting": MAX_NESTING}
+    )
     md.enable(_RULES)
     md.validateLink = _valid_link  # type: ignore[method-assign]
     md.add_render_rule("link_close", _render_link_close)
@@ -106,12 +110,25 @@ def sanitize(html: str) -> str:
     )
 
 
-@lru_cache(maxsize=512)
-def _narrative_html(text: str) -> str:
-    return sanitize(parser().render(text)).strip()
+def _plain(text: str) -> str:
+    """``text`` as escaped paragraphs (split on blank lines), with no Markdown at all."""
+    blocks = (" ".join(block.split()) for block in text.strip().split("\n\n"))
+    return "\n".join(f"<p>{escape(block)}</p>" for block in blocks if block)
+
+
+def narrative_html(text: str) -> str:
+    """``text`` rendered as the Markdown subset and sanitised.
+
+    Lists nested so deep that markdown-it would stop reading (and drop the rest of the
+    text) make the whole field print as plain paragraphs instead: nothing is ever lost."""
+    md = parser()
+    tokens = md.parse(text)
+    if any(token.level >= MAX_NESTING - 1 for token in tokens):
+        return _plain(text)
+    return sanitize(md.renderer.render(tokens, md.options, {})).strip()
 
 
 def narrative(value: object) -> Markup:
     """A narrative field's text (a string or a :class:`~reportgen.model.text.Localized`) as
     sanitised HTML paragraphs, lists and links."""
-    return Markup(_narrative_html(str(value)))
+    return Markup(narrative_html(str(value)))

@@ -190,3 +190,21 @@ def test_no_template_marks_data_safe(name: str) -> None:
 def test_narrative_filter_is_registered() -> None:
     env = environment()
     assert env.from_string("{{ x | narrative }}").render(x="*a* <b>") == "<p><em>a</em> &lt;b&gt;</p>"
+
+
+def test_lists_nested_past_the_parsers_limit_print_as_plain_text() -> None:
+    # markdown-it stops reading at its nesting limit; the field must not lose the rest.
+    text = "- " * 30 + "deep\n\nafter *this*"
+    html = str(narrative(text))
+    assert tags(html) == {"p"}
+    assert "deep" in html and "after *this*" in html
+
+
+def test_lists_nested_a_few_levels_are_lists() -> None:
+    html = str(narrative("- a\n  - b\n    - c"))
+    assert html.count("<ul>") == 3 and "c</li>" in html
+
+
+def test_long_emphasis_runs_keep_all_their_text() -> None:
+    html = str(narrative("*" * 60 + "x" + "*" * 60 + " [" * 500 + "y"))
+    assert "x" in html and html.count("[") == 500 and "y" in html
