@@ -300,6 +300,8 @@ def test_failed_reports_are_retried_only_when_asked_and_force_rebuilds_everythin
         assert not (out / entries[job_id]["path"]).exists()
     ok = by_status(entries, "ok")
     assert ok | failed == set(entries) and len(entries) == total
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]  # nothing half-written
+    assert_pdfs_match_manifest(out, entries)
 
     again = cli(*args)
     assert again.returncode == 1, again.stdout + again.stderr
