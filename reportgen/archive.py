@@ -93,6 +93,7 @@ def load_attached(pdf_path: Path) -> tuple[Dataset, AttachedJob]:
     """The dataset and the job embedded in an archival report."""
     from .errors import UsageError
     from .load import load_dataset
+    from .safe_names import file_name, inside
 
     files = attachments_of(pdf_path)
     if DATA_NAME not in files:
@@ -101,8 +102,9 @@ def load_attached(pdf_path: Path) -> tuple[Dataset, AttachedJob]:
     folder = Path(tempfile.mkdtemp(prefix="reportgen-attached-"))
     (folder / "outcomes").mkdir()
     (folder / "organization.json").write_text(json.dumps(data["organization"]), encoding="utf-8")
-    for outcome_id, outcome in data["outcomes"].items():
-        (folder / "outcomes" / f"{outcome_id}.json").write_text(json.dumps(outcome), encoding="utf-8")
+    for outcome_id, outcome in data["outcomes"].items():  # ids from a file anyone can edit: safe names only
+        target = inside(folder, folder / "outcomes" / f"{file_name(str(outcome_id))}.json")
+        target.write_text(json.dumps(outcome), encoding="utf-8")
     report = data["report"]
     job = AttachedJob(report["kind"], report["key"], int(report["year"]), report["lang"], report["locale"])
     return load_dataset(folder), job

@@ -157,3 +157,39 @@ def test_iati_ids_are_valid_ids_and_their_files_safe(text: str) -> None:
     assert 1 <= len(made) <= 64 and not is_reserved(made)
     assert file_name(made) == made  # an imported id names its file unchanged
     assert is_safe(f"{made}.yaml")
+
+
+def test_an_archival_pdf_with_hostile_outcome_ids_unpacks_inside_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load_attached writes the embedded outcomes to files named after their ids; a PDF is
+    anyone's to edit, so an id like ``../../x`` must not name a file outside the folder."""
+    import json
+
+    import pikepdf
+
+    from reportgen.archive import DATA_NAME, load_attached
+    from reportgen.errors import ReportgenError
+
+    hostile = ["../../../escape", "/tmp/absolute", "con", "a\\b"]
+    data = {
+        "organization": {"organization": {"id": "org"}},
+        "outcomes": {key: {"id": "x"} for key in hostile},
+        "report": {"kind": "brief", "key": "x", "year": 2024, "lang": "en", "locale": "en"},
+    }
+    pdf_path = tmp_path / "in" / "hostile.pdf"
+    pdf_path.parent.mkdir()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.attachments[DATA_NAME] = pikepdf.AttachedFileSpec(pdf, json.dumps(data).encode())
+        pdf.save(pdf_path)
+    temp = tmp_path / "deep" / "er" / "temp"
+    temp.mkdir(parents=True)
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    with pytest.raises(ReportgenError):  # the outcomes are not valid data: only where they land matters
+        load_attached(pdf_path)
+    written = {p for p in tmp_path.rglob("*") if p.is_file()} - {pdf_path}
+    (folder,) = temp.iterdir()
+    assert written and all(folder in p.parents for p in written), written
+    assert {p.name for p in (folder / "outcomes").iterdir()} == {f"{file_name(key)}.json" for key in hostile}
+    assert not Path("/tmp/absolute.json").exists()
