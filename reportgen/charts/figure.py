@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,7 +67,12 @@ def to_svg(figure: Figure) -> str:
 
     connection = figure.canvas.mpl_connect("draw_event", measure)
     try:
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "reportgen"})
+        with warnings.catch_warnings():
+            # A glyph Inter lacks (Arabic, Hebrew, CJK...) is measured as a box by matplotlib, which
+            # errs on the wide side; WeasyPrint sets the text with the system's fallback fonts. Not
+            # worth a warning per character on the user's terminal.
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "reportgen"})
         figure_height = figure.get_figheight()
     finally:
         figure.canvas.mpl_disconnect(connection)
