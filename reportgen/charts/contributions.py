@@ -6,6 +6,8 @@ top with a hatch pattern so it is distinguishable without colour.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 import matplotlib
@@ -16,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..build.brief_model import ContributionTable
+from ..build.brief_model import ContributionTable, PartnerRow
 from ..formatting import compact_money, money
 from ..model.money import Money
 from . import style
@@ -24,6 +26,54 @@ from .cache import cached_chart
 from .figure import ChartFigure, Translate, identity, to_svg
 
 MM = 1 / 25.4
+#: Partners drawn as series of their own; beyond this the smaller ones are drawn as one series
+#: ("Other partners (N)"), so the bars stay readable and the legend fits under the chart. The table
+#: beside the chart gives every partner's figures.
+MAX_SERIES = 7
+
+
+@dataclass(frozen=True)
+class Series:
+    """One bar per year: a partner, or the partners grouped as "other"."""
+
+    label: str  # in the legend (a partner's short name)
+    name: str  # in the alt text (its full name)
+    colour: str
+    development: tuple[Decimal, ...]
+    humanitarian: tuple[Decimal, ...]
+    missing: tuple[bool, ...]  # no data that year (drawn as "n/a"), not zero
+
+
+def chart_series(table: ContributionTable, _: Translate = identity) -> list[Series]:
+    """The table's rows as series: every partner when they fit, else the largest ``MAX_SERIES - 1``
+    by total over the period and one series summing the rest (table order is kept for the largest)."""
+
+    def series(label: str, name: str, colour: str, rows: Sequence[PartnerRow]) -> Series:
+        columns = list(zip(*(row.cells for row in rows), strict=True))
+        return Series(
+            label=label,
+            name=name,
+            colour=colour,
+            development=tuple(sum((c.development.amount for c in col if c), Decimal(0)) for col in columns),
+            humanitarian=tuple(sum((c.humanitarian.amount for c in col if c), Decimal(0)) for col in columns),
+            missing=tuple(all(c is None for c in col) for col in columns),
+        )
+
+    rows = list(table.rows)
+    if len(rows) <= MAX_SERIES:
+        return [
+            series(row.partner.display_name, row.partner.name, style.colour(row.colour_index), [row]) for row in rows
+        ]
+    by_size = sorted(range(len(rows)), key=lambda i: rows[i].total.total.amount, reverse=True)
+    largest = set(by_size[: MAX_SERIES - 1])
+    kept = [
+        series(row.partner.display_name, row.partner.name, style.colour(row.colour_index), [row])
+        for i, row in enumerate(rows)
+        if i in largest
+    ]
+    others = [row for i, row in enumerate(rows) if i not in largest]
+    label = _("Other partners ({count})").format(count=len(others))
+    return [*kept, series(label, label, style.MUTED, others)]
 
 
 def contributions_alt_text(table: ContributionTable, locale: str, _: Translate = identity) -> str:
@@ -49,12 +99,12 @@ def contributions_alt_text(table: ContributionTable, locale: str, _: Translate =
             )
         )
     no_data = _("no data")
-    for row in table.rows:
+    for line in chart_series(table, _):
         values = [
-            f"{year} {money(cell.total, locale)}" if cell is not None else f"{year} {no_data}"
-            for year, cell in zip(years, row.cells, strict=True)
+            f"{year} {no_data}" if missing else f"{year} {money(Money(dev + hum, table.currency), locale)}"
+            for year, dev, hum, missing in zip(years, line.development, line.humanitarian, line.missing, strict=True)
         ]
-        parts.append(f"{row.partner.name}: {'; '.join(values)}.")
+        parts.append(f"{line.name}: {'; '.join(values)}.")
     humanitarian = table.grand_total.humanitarian if table.grand_total else None
     if humanitarian is not None and humanitarian.amount == 0:
         parts.append(_("All contributions are development funding; none is humanitarian."))
@@ -79,15 +129,13 @@ def contributions_chart(
     family = style.register_fonts()
     figure = Figure(figsize=(170 * MM, 72 * MM))
     axes = figure.add_subplot()
-    n_rows = len(table.rows)
-    width = 0.8 / n_rows
+    drawn = chart_series(table, _)
+    width = 0.8 / len(drawn)
     positions = range(len(table.years))
-    for r, row in enumerate(table.rows):
-        offset = (r - (n_rows - 1) / 2) * width
+    for r, line in enumerate(drawn):
+        offset = (r - (len(drawn) - 1) / 2) * width
         xs = [x + offset for x in positions]
-        dev = [float(c.development.amount) if c else 0.0 for c in row.cells]
-        hum = [float(c.humanitarian.amount) if c else 0.0 for c in row.cells]
-        colour = style.colour(row.colour_index)
+        dev, hum, colour = [float(a) for a in line.development], [float(a) for a in line.humanitarian], line.colour
         axes.bar(xs, dev, width * 0.92, color=colour, linewidth=0)
         axes.bar(
             xs,
@@ -99,8 +147,8 @@ def contributions_chart(
             hatch=style.HUMANITARIAN_HATCH,
             linewidth=0.6,
         )
-        for x, cell in zip(xs, row.cells, strict=True):
-            if cell is None:
+        for x, missing in zip(xs, line.missing, strict=True):
+            if missing:
                 axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=style.MUTED, family=family)
     axes.set_xticks(
         list(positions), [str(y) for y in table.years], family=family, fontsize=style.FONT_SIZE, color=style.TEXT
@@ -117,7 +165,7 @@ def contributions_chart(
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     axes.spines["bottom"].set_color(style.GRID)
-    handles = [Patch(facecolor=style.colour(row.colour_index), label=row.partner.display_name) for row in table.rows]
+    handles = [Patch(facecolor=line.colour, label=line.label) for line in drawn]
     handles.append(
         Patch(facecolor="white", edgecolor=style.MUTED, hatch=style.HUMANITARIAN_HATCH, label=_("Humanitarian share"))
     )

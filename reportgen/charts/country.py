@@ -26,6 +26,7 @@ from ..i18n import translator
 from ..model.money import Money
 from . import brief_charts, style
 from .cache import cached_chart
+from .contributions import chart_series
 from .figure import ChartFigure, Translate, identity, to_svg
 
 MM = 1 / 25.4
@@ -38,10 +39,19 @@ HEADROOM = 1.08  # a shared axis ends a little above the tallest bar
 
 
 def shared_y_max(report: CountryReport) -> float | None:
-    """The value-axis top every chapter's contributions chart uses: the largest partner-year cell
-    of any chapter, plus headroom (None when no chapter has contributions)."""
-    largest = report.largest_partner_year
-    return float(largest.amount) * HEADROOM if largest is not None and largest.amount > 0 else None
+    """The value-axis top every chapter's contributions chart uses: its tallest bar in any chapter
+    (a partner-year, or the year of the smaller partners drawn together), plus headroom (None when
+    no chapter has contributions)."""
+    tallest = max(
+        (
+            development + humanitarian
+            for chapter in report.chapters
+            for series in chart_series(chapter.contributions)
+            for development, humanitarian in zip(series.development, series.humanitarian, strict=True)
+        ),
+        default=None,
+    )
+    return float(tallest) * HEADROOM if tallest is not None and tallest > 0 else None
 
 
 def _span(years: Sequence[int]) -> str:

@@ -12,13 +12,14 @@ import pytest
 from matplotlib.figure import Figure
 
 from reportgen.build import BriefReport, build_brief
-from reportgen.build.brief_model import ContributionTable
+from reportgen.build.brief_model import ContributionTable, PartnerRow, Split
 from reportgen.charts import ChartFigure, contributions_chart
 from reportgen.charts.cache import clear_cache
+from reportgen.charts.contributions import MAX_SERIES, chart_series
 from reportgen.charts.figure import PAD_INCHES, to_svg
 from reportgen.formatting import money
 from reportgen.load import load_dataset
-from reportgen.model import Money
+from reportgen.model import Money, Partner
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -148,3 +149,54 @@ def test_svg_is_cropped_to_the_same_box_as_matplotlibs_tight_bbox() -> None:
     # (the figure is 4 x 2 in, 288 x 144 pt): the box holds them rather than the figure's frame.
     assert view[0] < 0
     assert view[1] + view[3] > 144
+
+
+def _many_partners(count: int) -> ContributionTable:
+    """``count`` partners over two years; partner n gives n thousand a year, none in 2022 for p00."""
+
+    def split(amount: int, humanitarian: int = 0) -> Split:
+        return Split(
+            Money(Decimal(amount + humanitarian), "USD"),
+            Money(Decimal(amount), "USD"),
+            Money(Decimal(humanitarian), "USD"),
+        )
+
+    rows = []
+    for n in range(count):
+        cells = (split(n * 1000, n), None if n == 0 else split(n * 1000))
+        total = split(2 * n * 1000 if n else 0, n)
+        rows.append(PartnerRow(Partner(id=f"p{n:02d}", name=f"Partner {n:02d}"), n, cells, total))
+    grand = sum((row.total for row in rows[1:]), rows[0].total)
+    return ContributionTable("USD", (2021, 2022), tuple(rows), (None, None), grand)
+
+
+def test_a_few_partners_are_each_a_series() -> None:
+    series = chart_series(_many_partners(MAX_SERIES))
+    assert [s.label for s in series] == [f"Partner {n:02d}" for n in range(MAX_SERIES)]
+
+
+def test_many_partners_keep_the_largest_and_group_the_rest() -> None:
+    table = _many_partners(12)
+    series = chart_series(table)
+    assert len(series) == MAX_SERIES
+    # The six largest (partners 6 to 11), in table order, then the other six summed.
+    assert [s.label for s in series[:-1]] == [f"Partner {n:02d}" for n in range(6, 12)]
+    other = series[-1]
+    assert other.label == "Other partners (6)"
+    assert other.development == (Decimal(sum(n * 1000 for n in range(6))), Decimal(sum(n * 1000 for n in range(1, 6))))
+    assert other.humanitarian == (Decimal(sum(range(6))), Decimal(0))
+    assert other.missing == (False, False)  # p00 has no 2022 figure, but the others do
+
+
+def test_many_partners_chart_has_a_bounded_legend_and_says_so_in_its_alt_text() -> None:
+    clear_cache()
+    chart = contributions_chart(_many_partners(40), "en_US")
+    assert chart is not None
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart.svg)
+    assert texts[texts.index("Partner 34") :] == [
+        *(f"Partner {n}" for n in range(34, 40)),
+        "Other partners (34)",
+        "Humanitarian share",
+    ]
+    assert "Other partners (34): 2021 $" in chart.alt
+    assert "Partner 00" not in chart.alt
