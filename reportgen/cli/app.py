@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -134,3 +135,23 @@ def main(ctx: click.Context, debug: bool, limits: Limits) -> None:
     from ..limits import using
 
     ctx.with_resource(using(limits))
+    _show_warnings(debug)
+
+
+class _TerminalWarnings(logging.Handler):
+    """reportgen's logged warnings (a refused URL, say) as ``warning: ...`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.secho(f"{record.levelname.lower()}: {record.getMessage()}", fg="yellow", err=True)
+        except Exception:  # pragma: no cover - a closed terminal must not stop a render
+            self.handleError(record)
+
+
+def _show_warnings(debug: bool) -> None:
+    """Send the ``reportgen`` loggers to the terminal once (a handler per process, not per command)."""
+    logger = logging.getLogger("reportgen")
+    if not any(isinstance(handler, _TerminalWarnings) for handler in logger.handlers):
+        logger.addHandler(_TerminalWarnings())
+        logger.propagate = False
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING)

@@ -265,7 +265,7 @@ def test_hostile_user_template_is_refused_and_the_warning_names_the_report(tmp_p
     metadata = PdfReader(out).metadata
     title = metadata.title if metadata else None
     assert title
-    refusals = [line for line in result.stderr.splitlines() if line.startswith("refused to load")]
+    refusals = [line for line in result.stderr.splitlines() if line.startswith("warning: refused to load")]
     refused = "\n".join(refusals)
     for url in (f, f"{http}/img", f"{http}/sheet.css", f"{http}/import.css", f"{http}/bg"):
         assert url in refused, url
