@@ -138,6 +138,10 @@ def build_all(
             result = ReportResult(kind_name, key, year, path)
         except ReportgenError as exc:
             result = ReportResult(kind_name, key, year, None, exc)
+        except Exception as exc:  # a bug met by one report's data: report it, make the others
+            error = RenderError(f"internal error: {type(exc).__name__}: {exc}")
+            error.__cause__ = exc
+            result = ReportResult(kind_name, key, year, None, error)
         report_done()
         yield result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -63,12 +64,15 @@ def build(
     if unknown:
         raise UsageError(f"unknown report kind {unknown[0]!r} (kinds: {', '.join(KINDS)})")
     dataset = load_data(data, strict)
+    debug = bool(click.get_current_context().find_root().params.get("debug", False))
     made = failed = 0
     for result in build_all(dataset, out, render_options(page_size, templates, archive), wanted, lang):
         if result.error is not None:
             failed += 1
             source = dataset.source_of(result.key) or data
             echo_err(f"failed: {result.kind} {result.key} {result.year} ({source}): {result.error}")
+            if debug and result.error.__cause__ is not None:  # an internal error: show where
+                traceback.print_exception(result.error.__cause__, file=sys.stderr)
         else:
             made += 1
             click.echo(f"wrote {result.path}")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from ..pdfread import TaggedPdf
@@ -159,3 +162,36 @@ def test_help_lists_the_commands() -> None:
     result = run("--help")
     assert result.returncode == 0
     assert "build" in result.stdout and "brief" in result.stdout
+
+
+def test_an_internal_error_in_one_report_fails_that_report_only(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug met by one report's data (here: its chart raises) is that report's failure, named with
+    its data file; every other report is written. The traceback shows only with --debug."""
+    import reportgen.charts
+    from reportgen.cli import main
+
+    drawn = reportgen.charts.contributions_chart
+
+    def chart_with_a_bug(table: Any, locale: str, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("chart_id", args[2] if len(args) > 2 else "") == "mex-justice/contributions":
+            raise ZeroDivisionError("division by zero")
+        return drawn(table, locale, *args, **kwargs)
+
+    monkeypatch.setattr(reportgen.charts, "contributions_chart", chart_with_a_bug)
+    for debug in (False, True):
+        out = tmp_path / f"out-{debug}"
+        args = ["--debug"] if debug else []
+        result = CliRunner().invoke(
+            main, [*args, "build", "--kinds", "brief", "--data", str(data_copy), "--out", str(out)]
+        )
+        assert result.exit_code == 1, result.output
+        assert "failed: brief mex-justice 2024" in result.output
+        assert "internal error: ZeroDivisionError: division by zero" in result.output
+        assert "mex-justice.yaml" in result.output
+        assert ("Traceback" in result.output) is debug
+        written = sorted(p.name for p in (out / "briefs").glob("*.pdf"))
+        assert written == sorted(
+            f"{o}.pdf" for o in [p.stem for p in (data_copy / "outcomes").glob("*.yaml")] if o != "mex-justice"
+        )
