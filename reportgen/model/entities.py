@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -136,7 +136,19 @@ class SdgLink(_Model):
 
 
 def _number(value: object) -> Decimal | None:
-    return Decimal(value) if isinstance(value, int | Decimal) and not isinstance(value, bool) else None
+    """``value`` read as the amount fields read it (an integer, a Decimal or numeric text, as in
+    JSON or a table cell); None when it is not a number, which the field then reports itself."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
 
 
 def _split_schema(schema: dict[str, Any]) -> None:
@@ -166,8 +178,10 @@ class CoreSplit(_Model):
         if "core" in data or "non_core" in data:
             data = {"core": 0, "non_core": 0, **data}  # one part given: the other is zero
             core, non_core = _number(data["core"]), _number(data["non_core"])
-            if "total" not in data and core is not None and non_core is not None:
-                data["total"] = core + non_core
+            if "total" not in data:
+                # A part that is not a number gets its own error; a missing total would only add a
+                # second, misleading one ("total: required field is missing").
+                data["total"] = core + non_core if core is not None and non_core is not None else Decimal(0)
         elif "total" not in data:
             raise ValueError("give core and non_core amounts, or a total")
         return data

@@ -142,6 +142,22 @@ def test_total_check_is_exact_where_floats_are_not(data: DataFolder) -> None:
     assert row.total == row.development + row.humanitarian == Decimal("0.3")
 
 
+def test_budget_parts_given_as_numeric_text_add_up_to_their_total(data: DataFolder) -> None:
+    """JSON exports often quote amounts: the parts are read as exact numbers, and so is their total."""
+    data.write(HEADER + 'resources:\n  - {year: 2022, budget: {core: "120000.10", non_core: "0.20"}}\n')
+    [line] = data.load().outcome("x").resources
+    assert line.budget is not None
+    assert line.budget.total == Decimal("120000.30")
+
+
+def test_a_budget_part_that_is_not_a_number_is_the_only_error(data: DataFolder) -> None:
+    """Not also "total: required field is missing": the total is computed, never asked for."""
+    text = HEADER + "resources:\n  - {year: 2022, budget: {core: lots, non_core: 5}}\n"
+    path = data.write(text)
+    line = line_of(text, "core: lots")
+    assert data.problems() == [f"{path}:{line}: resources[0].budget.core: input should be a valid decimal, got 'lots'"]
+
+
 # --- one located error per check -------------------------------------------------------
 
 
