@@ -29,10 +29,10 @@ from ..pdf import write_atomic
 from ..pipeline import archive_sources, effective_options
 from ..safe_names import check_distinct, inside
 from ..timing import Timings, recording, stage
+from .bounds import ReportBounds
 from .execute import run_dask, run_local
 from .fingerprint import job_fingerprint, resources_fingerprint
 from .jobs import Job, plan
-from .limits import Limits
 from .lock import output_lock
 from .manifest import Entry, Manifest
 from .worker import Rendered, Task, WorkerMemory
@@ -58,10 +58,10 @@ class BatchOptions:
     time_limit: float | None = 300.0  # seconds one report may take; None: no limit
     memory_limit: int | None = 2048  # MB a worker may use while rendering one report; None: no limit
 
-    def limits(self) -> Limits:
+    def limits(self) -> ReportBounds:
         """The per-report limits a worker applies (ending itself if a render cannot be
         stopped; with an address-space backstop in local workers, whose process is ours)."""
-        return Limits(self.time_limit, self.memory_limit, hard_exit=True, address_space=not self.scheduler)
+        return ReportBounds(self.time_limit, self.memory_limit, hard_exit=True, address_space=not self.scheduler)
 
 
 @dataclass

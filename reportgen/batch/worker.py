@@ -24,7 +24,7 @@ from ..kinds import Report, kind
 from ..options import RenderOptions
 from ..pdf.sources import SourceFile
 from ..timing import recording, stage
-from .limits import LimitExceeded, Limits, run_bounded
+from .bounds import LimitExceeded, ReportBounds, run_bounded
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Task:
     model: Report
     options: RenderOptions
     sources: tuple[SourceFile, ...] = ()  # embedded in archival PDFs
-    limits: Limits = field(default_factory=Limits)  # time and memory: a report past them is stopped and reported
+    limits: ReportBounds = field(default_factory=ReportBounds)  # a report past its time or memory is stopped
 
 
 @dataclass(frozen=True)

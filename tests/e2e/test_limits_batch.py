@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.batch.limits import EXIT_STUCK, MB, LimitExceeded, Limits, run_bounded
+from reportgen.batch.bounds import EXIT_STUCK, MB, LimitExceeded, ReportBounds, run_bounded
 from reportgen.batch.worker import worker_memory
 from reportgen.synthetic import write_dataset
 
@@ -39,14 +39,14 @@ def test_python_work_past_its_time_is_stopped_and_the_thread_goes_on() -> None:
 
     started = time.monotonic()
     with pytest.raises(LimitExceeded) as caught:
-        run_bounded(Limits(seconds=0.3, memory=None), rss, spin)
+        run_bounded(ReportBounds(seconds=0.3, memory=None), rss, spin)
     assert caught.value.reason == "time"
     assert time.monotonic() - started < 5
     # Nothing is left pending: the thread runs on, and a later bounded call is unaffected.
     deadline = time.monotonic() + 0.5
     while time.monotonic() < deadline:
         sum(range(1000))
-    assert run_bounded(Limits(seconds=5, memory=None), rss, lambda: 42) == 42
+    assert run_bounded(ReportBounds(seconds=5, memory=None), rss, lambda: 42) == 42
 
 
 def test_work_allocating_past_its_memory_is_stopped() -> None:
@@ -59,15 +59,15 @@ def test_work_allocating_past_its_memory_is_stopped() -> None:
             time.sleep(0.002)
 
     with pytest.raises(LimitExceeded) as caught:
-        run_bounded(Limits(seconds=60, memory=limit), rss, grow)
+        run_bounded(ReportBounds(seconds=60, memory=limit), rss, grow)
     assert caught.value.reason == "memory"
     assert 40 <= len(kept) < 2000
     kept.clear()
 
 
 def test_work_within_its_limits_returns_its_result() -> None:
-    assert run_bounded(Limits(), rss, lambda: "done") == "done"
-    assert run_bounded(Limits(seconds=None, memory=None), rss, lambda: "plain") == "plain"
+    assert run_bounded(ReportBounds(), rss, lambda: "done") == "done"
+    assert run_bounded(ReportBounds(seconds=None, memory=None), rss, lambda: "plain") == "plain"
 
 
 def test_a_call_stuck_in_c_ends_the_worker_process() -> None:
@@ -75,8 +75,8 @@ def test_a_call_stuck_in_c_ends_the_worker_process() -> None:
     period the watchdog ends the process, as a worker stuck in a C library would be."""
     code = (
         "import time\n"
-        "from reportgen.batch.limits import Limits, run_bounded\n"
-        "limits = Limits(seconds=0.3, memory=None, hard_exit=True, grace=0.5)\n"
+        "from reportgen.batch.bounds import ReportBounds, run_bounded\n"
+        "limits = ReportBounds(seconds=0.3, memory=None, hard_exit=True, grace=0.5)\n"
         "run_bounded(limits, lambda: 0, lambda: time.sleep(60))\n"
         "print('not stopped')\n"
     )

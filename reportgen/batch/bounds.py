@@ -31,7 +31,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Limits:
+class ReportBounds:
     """A report's limits: ``seconds`` of wall time and ``memory`` megabytes of the worker's
     resident memory (None: no limit). ``hard_exit``: end the process when a stopped render
     does not stop (only in a worker process, never in a program that renders in-process);
@@ -89,7 +89,7 @@ class _Watchdog:
     flags make a lock-free handshake (the GIL orders them): either the watchdog sees ``done``
     and does not fire, or :meth:`stop` sees ``firing`` and waits for the fire to land."""
 
-    def __init__(self, limits: Limits, memory_now: Callable[[], int]) -> None:
+    def __init__(self, limits: ReportBounds, memory_now: Callable[[], int]) -> None:
         self.limits = limits
         self.memory_now = memory_now
         self.target = threading.get_ident()
@@ -136,7 +136,7 @@ class _Watchdog:
             _raise_in(self.target, None)
 
 
-def run_bounded(limits: Limits, memory_now: Callable[[], int], work: Callable[[], T]) -> T:
+def run_bounded(limits: ReportBounds, memory_now: Callable[[], int], work: Callable[[], T]) -> T:
     """``work()`` under ``limits``; ``memory_now()`` gives the process's resident bytes.
 
     Raises :class:`LimitExceeded` (``reason`` "time" or "memory") when a limit is passed,
