@@ -33,6 +33,8 @@ from reportgen.load import TABLES, load_dataset
 from reportgen.model import Dataset
 from reportgen.scaffold import table_rows, write_csv_tables, write_workbook
 
+from ..datafiles import MINIMAL_OUTCOME, ONE_PARTNER_ORGANIZATION
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 #: Characters YAML does not allow in a document.
 NON_PRINTABLE = Reader.NON_PRINTABLE
@@ -40,32 +42,8 @@ NON_PRINTABLE = Reader.NON_PRINTABLE
 FUZZ = settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 FUZZ_SLOW = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
-ORGANIZATION = """\
-organization:
-  id: test-org
-  name: Test Organization
-  currency: USD
-  data_as_of: 2025-03-31
-offices:
-  - id: mex
-    name: Mexico Country Office
-    country: Mexico
-partners:
-  - id: p1
-    name: Partner One
-"""
-
-OUTCOME = """\
-id: x
-office: mex
-short_title: Test outcome
-statement: A test outcome statement.
-period: {start: 2020, end: 2024}
-indicators:
-  - {id: ind-1, name: Number of shelters}
-progress:
-  - {year: 2024, status: achieved, note: The outcome was achieved.}
-"""
+ORGANIZATION = ONE_PARTNER_ORGANIZATION
+OUTCOME = MINIMAL_OUTCOME
 
 
 def load_checked(root: Path) -> Dataset | DataError:

@@ -36,34 +36,11 @@ from reportgen.limits import (
 )
 from reportgen.load import load_dataset
 
+from ..datafiles import MINIMAL_OUTCOME, ONE_PARTNER_ORGANIZATION
 from ..iati_xml import activity, document
 
-ORGANIZATION = """\
-organization:
-  id: test-org
-  name: Test Organization
-  currency: USD
-  data_as_of: 2025-03-31
-offices:
-  - id: mex
-    name: Mexico Country Office
-    country: Mexico
-partners:
-  - id: p1
-    name: Partner One
-"""
-
-OUTCOME = """\
-id: x
-office: mex
-short_title: Test outcome
-statement: A test outcome statement.
-period: {start: 2020, end: 2024}
-indicators:
-  - {id: ind-1, name: Number of shelters}
-progress:
-  - {year: 2024, status: achieved, note: The outcome was achieved.}
-"""
+ORGANIZATION = ONE_PARTNER_ORGANIZATION
+OUTCOME = MINIMAL_OUTCOME
 
 OUTCOME_JSON = """\
 {
