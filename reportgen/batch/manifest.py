@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from ..pdf import write_atomic
+from ..atomic import write_atomic
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"

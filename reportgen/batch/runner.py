@@ -20,12 +20,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
+from ..atomic import write_atomic
 from ..errors import ReportgenError
 from ..kinds import kind
 from ..load import load_dataset
 from ..model import Dataset
 from ..options import RenderOptions
-from ..pdf import write_atomic
 from ..pipeline import archive_sources, effective_options
 from ..safe_names import check_distinct, inside
 from ..timing import Timings, recording, stage

@@ -65,7 +65,9 @@ def schema(part: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        from ..atomic import write_text_atomic
+
+        write_text_atomic(text, out)
         click.echo(f"wrote {out}")
 
 
@@ -83,6 +85,7 @@ def new() -> None:
 @handle_errors
 def new_outcome_cmd(outcome_id: str, data: Path, office: str | None, start: int | None, end: int | None) -> None:
     """Write a filled-in skeleton to DATA/outcomes/OUTCOME_ID.yaml."""
+    from ..atomic import write_text_atomic
     from ..errors import UsageError
     from ..scaffold.skeleton import new_outcome
 
@@ -92,8 +95,7 @@ def new_outcome_cmd(outcome_id: str, data: Path, office: str | None, start: int 
     if target.exists():
         raise UsageError(f"{target} already exists; not overwritten")
     office = office or _first_office(data)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(new_outcome(outcome_id, office, start, end), encoding="utf-8")
+    write_text_atomic(new_outcome(outcome_id, office, start, end), target)
     click.echo(f"wrote {target}; replace the TBDs, then run: reportgen check --data {data}")
 
 

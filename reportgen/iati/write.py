@@ -9,9 +9,6 @@ exact number scalars from their Decimal text, never through float.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -19,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..atomic import write_text_atomic
 from ..errors import ReportgenError, UsageError
-from ..io_errors import describe
 from ..safe_names import is_safe
 
 try:  # libyaml's emitter when PyYAML was built with it (much faster, same output)
@@ -106,25 +103,10 @@ def stale_imports(folder: Path, keep: set[Path]) -> list[Path]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename.
+    """Write ``text`` to ``path`` atomically (:func:`reportgen.atomic.write_text_atomic`).
 
     The file's name is made from ids (``<id>.yaml``) and must be a safe path component; a
     failure to write (no permission, disk full) is a ReportgenError naming the file."""
     if not is_safe(path.name):
         raise ReportgenError(f"refusing to write {path}: {path.name!r} is not a safe file name")
-    temp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-        temp = None
-    except OSError as exc:
-        raise ReportgenError(f"cannot write {path}: {describe(exc)}") from exc
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+    write_text_atomic(text, path)

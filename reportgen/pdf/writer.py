@@ -7,11 +7,8 @@ final name only when complete (temporary file in the same folder, then rename).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +19,6 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .. import __version__
 from ..errors import RenderError
-from ..io_errors import describe
 from ..options import PageSize, RenderOptions
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
 from ..render import HtmlDocument
@@ -131,55 +127,3 @@ def pdf_bytes(
 ) -> bytes:
     """The PDF of ``document`` (see :func:`render_pdf`)."""
     return render_pdf(document, options, stylesheets, sources)[0]
-
-
-def _file_mode() -> int:
-    """0666 less the process umask, as open() would give."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
-
-
-def write_atomic(data: bytes, target: Path) -> Path:
-    """Write ``data`` to ``target`` via a temporary file in the same folder and a rename.
-
-    ``target`` appears only complete: the data goes to ``.<name>.<random>.part``, is flushed
-    to disk, then renamed over ``target``. A failure (disk full, a file size limit, no
-    permission, a folder in the way) removes the temporary file, leaves whatever was at
-    ``target`` before untouched and raises a RenderError naming ``target`` and the reason."""
-    tmp_name: str | None = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, _FILE_MODE)  # mkstemp makes 0600; reports are for reading
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as exc:
-        raise RenderError(f"cannot write {target}: {describe(exc)}") from exc
-    finally:
-        if tmp_name is not None:  # failed or interrupted: no temporary file left behind
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-    _sync_folder(target.parent)
-    return target
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the rename to disk (best effort: not every system can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

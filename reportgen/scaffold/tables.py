@@ -7,10 +7,15 @@ back the same figures. ``write_workbook`` with no rows is the template a team fi
 from __future__ import annotations
 
 import csv
+import gc
+import io
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
+from ..errors import RenderError
 from ..load.tables import TABLES
 from ..model import Dataset
 
@@ -94,12 +99,12 @@ def write_csv_tables(folder: Path, rows: Rows) -> list[Path]:
     for name, spec in TABLES.items():
         path = folder / f"{name}.csv"
         columns = [c.name for c in spec.columns]
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            for row in rows.get(name, []):
-                writer.writerow([_cell(row[c]) if c in row else "" for c in columns])
-        written.append(path)
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        for row in rows.get(name, []):
+            writer.writerow([_cell(row[c]) if c in row else "" for c in columns])
+        written.append(write_atomic(buffer.getvalue().encode("utf-8"), path))
     return written
 
 
@@ -138,6 +143,32 @@ def write_workbook(path: Path, rows: Rows | None = None) -> Path:
     readme.column_dimensions["A"].width = 18
     readme.column_dimensions["B"].width = 22
     readme.column_dimensions["D"].width = 70
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    buffer = io.BytesIO()
+    failure = _save_quietly(workbook, buffer)
+    if failure is not None:
+        raise RenderError(
+            f"cannot write {path}: building the workbook failed ({failure}); is the disk or the temporary folder full?"
+        )
+    return write_atomic(buffer.getvalue(), path)
+
+
+def _save_quietly(workbook: Any, buffer: io.BytesIO) -> str | None:
+    """Save ``workbook`` into ``buffer``; the failure as text, or None.
+
+    openpyxl builds each sheet in a temporary file first, so a full disk can fail it (OSError, or
+    lxml's SerialisationError IO_EFBIG). Its half-run sheet writers then fail again when they are
+    collected, which Python prints as "Exception ignored in ..." with a traceback; they are
+    collected here, with that printing turned off, so the user sees one clear message."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        try:
+            workbook.save(buffer)
+        except Exception as exc:
+            failure: str | None = f"{type(exc).__name__}: {exc}"
+        else:
+            failure = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    return failure

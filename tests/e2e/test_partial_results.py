@@ -266,3 +266,29 @@ def test_one_report_into_a_read_only_folder(finished: Finished, tmp_path: Path) 
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o755)
+
+
+# --- the data commands write atomically too -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("schema", "--out", "{dir}/outcome.schema.json"), "outcome.schema.json"),
+        (("template", "xlsx", "--out", "{dir}/data.xlsx", "--force"), "data.xlsx"),
+        (("template", "csv", "--out", "{dir}", "--force"), "resources.csv"),
+    ],
+    ids=["schema", "xlsx", "csv"],
+)
+def test_data_commands_on_a_full_disk_keep_the_old_file_whole(tmp_path: Path, args: tuple[str, ...], name: str) -> None:
+    """schema, template xlsx and template csv write through the same atomic writer as reports:
+    a full disk leaves the file that was there, no temporary file, and a message naming it."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    old = folder / name
+    old.write_bytes(b"the previous version\n")
+    result = run(*(arg.format(dir=folder) for arg in args), preexec=file_size_limit(100))
+    # openpyxl builds a workbook's sheets in temporary files, so the xlsx fails before the write
+    assert_clean_failure(result, 1, f"cannot write {old}", "full" if name.endswith(".xlsx") else TOO_LARGE)
+    assert old.read_bytes() == b"the previous version\n"
+    assert parts(folder) == []
