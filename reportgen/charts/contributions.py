@@ -137,16 +137,20 @@ def contributions_chart(
         xs = [x + offset for x in positions]
         dev, hum, colour = [float(a) for a in line.development], [float(a) for a in line.humanitarian], line.colour
         axes.bar(xs, dev, width * 0.92, color=colour, linewidth=0)
-        axes.bar(
-            xs,
-            hum,
-            width * 0.92,
-            bottom=dev,
-            color="white",
-            edgecolor=colour,
-            hatch=style.HUMANITARIAN_HATCH,
-            linewidth=0.6,
-        )
+        # Humanitarian money is stacked on top, hatched; only where there is some (most partner-years
+        # have none, and a zero-height hatched bar draws nothing but still costs a patch).
+        stacked = [(x, h, d) for x, h, d in zip(xs, hum, dev, strict=True) if h > 0]
+        if stacked:
+            axes.bar(
+                [x for x, _h, _d in stacked],
+                [h for _x, h, _d in stacked],
+                width * 0.92,
+                bottom=[d for _x, _h, d in stacked],
+                color="white",
+                edgecolor=colour,
+                hatch=style.HUMANITARIAN_HATCH,
+                linewidth=0.6,
+            )
         for x, missing in zip(xs, line.missing, strict=True):
             if missing:
                 axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=style.MUTED, family=family)
