@@ -144,28 +144,30 @@ def contributions_chart(
     drawn = chart_series(table, _)
     width = 0.8 / len(drawn)
     positions = range(len(table.years))
-    top = 0.0
+    ends = [0.0]  # every bar's bottom and top, for the value axis
     for r, line in enumerate(drawn):
         offset = (r - (len(drawn) - 1) / 2) * width
         xs = [x + offset for x in positions]
         dev, hum, colour = [float(a) for a in line.development], [float(a) for a in line.humanitarian], line.colour
         _bars(axes, [(x, 0.0, d) for x, d in zip(xs, dev, strict=True)], width * 0.92, facecolor=colour, linewidth=0)
         # Humanitarian money is stacked on top, hatched; only where there is some (most partner-years
-        # have none, and a zero-height hatched bar would draw nothing).
-        stacked = [(x, d, h) for x, h, d in zip(xs, hum, dev, strict=True) if h > 0]
+        # have none, and a zero-height hatched bar would draw nothing). A refund can make either negative.
+        stacked = [(x, d, h) for x, h, d in zip(xs, hum, dev, strict=True) if h != 0]
         _bars(
             axes, stacked, width * 0.92,
             facecolor="white", edgecolor=colour, hatch=style.HUMANITARIAN_HATCH, linewidth=0.6,
         )  # fmt: skip
-        top = max([top, *(d + h for d, h in zip(dev, hum, strict=True))])
+        ends += [*dev, *(d + h for d, h in zip(dev, hum, strict=True))]
         for x, missing in zip(xs, line.missing, strict=True):
             if missing:
                 axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=style.MUTED, family=family)
-    # The limits matplotlib's autoscale would give bars (5 % margins, the value axis from zero),
-    # set once instead of updated bar by bar.
+    # The limits matplotlib's autoscale would give these bars (5 % margins; zero, where the bars
+    # start, is kept as an end), set once instead of updated bar by bar.
     left, right = -0.4 + 0.04 * width, len(table.years) - 1 + 0.4 - 0.04 * width
     axes.set_xlim(left - 0.05 * (right - left), right + 0.05 * (right - left))
-    axes.set_ylim(0, top * 1.05 if top > 0 else 1)
+    low, high = min(ends), max(ends)
+    span = high - low
+    axes.set_ylim(low - 0.05 * span if low < 0 else 0, high + 0.05 * span if high > 0 else (0 if low < 0 else 1))
     axes.set_xticks(
         list(positions), [str(y) for y in table.years], family=family, fontsize=style.FONT_SIZE, color=style.TEXT
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -200,3 +201,16 @@ def test_many_partners_chart_has_a_bounded_legend_and_says_so_in_its_alt_text() 
     ]
     assert "Other partners (34): 2021 $" in chart.alt
     assert "Partner 00" not in chart.alt
+
+
+def test_a_net_refund_draws_below_zero_on_its_own_scale() -> None:
+    """A partner-year that is net negative (a refund) extends the value axis below zero, as
+    matplotlib's autoscale would, rather than being cut off at the axis."""
+    table = _many_partners(3)
+    refund = Split(Money(Decimal(-40000), "USD"), Money(Decimal(-40000), "USD"), Money(Decimal(0), "USD"))
+    rows = (table.rows[0], replace(table.rows[1], cells=(refund, table.rows[1].cells[1])), table.rows[2])
+    clear_cache()
+    chart = contributions_chart(replace(table, rows=rows), "en_US")
+    assert chart is not None
+    ticks = re.findall(r"<text[^>]*>([^<]*)</text>", chart.svg)
+    assert any(t.startswith(("-", "−")) and t.endswith("K") for t in ticks), ticks
