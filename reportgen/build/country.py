@@ -161,11 +161,6 @@ def _outcome_series(chapters: Sequence[BriefReport], years: tuple[int, ...]) -> 
     return tuple(series)
 
 
-def _largest_cell(chapters: Sequence[BriefReport]) -> Money | None:
-    cells = [cell.total for c in chapters for row in c.contributions.rows for cell in row.cells if cell is not None]
-    return max(cells, key=lambda m: m.amount) if cells else None
-
-
 def _status_phrase(status: ProgressStatus | None, n: int, ngettext: NGettext) -> str:
     """``"2 achieved"``: a count of outcomes with ``status`` (None: without a note), for a sentence."""
     match status:
@@ -314,7 +309,6 @@ def build_country(
         outcome_contributions=_outcome_series(chapters, years),
         contributions=contributions,
         resources=resources,
-        largest_partner_year=_largest_cell(chapters),
         summary=summary_text(year, office, figures, counts, lang, locale),
         source_note=_(
             "Source: {source}, data as of {date}. Totals, shares and delivery rates are computed "

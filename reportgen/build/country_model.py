@@ -108,7 +108,6 @@ class CountryReport:
     outcome_contributions: tuple[OutcomeSeries, ...]  # one per chapter with contributions
     contributions: ContributionTable  # Annex A: partner x year across the office
     resources: ResourceMatrix  # Annex B
-    largest_partner_year: Money | None  # the largest partner-year cell of any chapter
     summary: str  # the cover's paragraph, in the report language
     source_note: str  # the footnote naming the data source and its date
 

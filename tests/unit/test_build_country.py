@@ -236,16 +236,6 @@ def test_annex_b_is_resources_by_outcome_and_year(dataset: Dataset, mexico: Coun
     assert matrix.grand_total.budget.amount == sum((r.total.budget.amount for r in matrix.rows if r.total), Decimal(0))
 
 
-def test_largest_partner_year_is_the_largest_cell_of_any_chapter(dataset: Dataset, mexico: CountryReport) -> None:
-    cells: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
-    for o in outcomes_of(dataset, "mex", mexico.report_year):
-        for c in o.contributions:
-            if c.year <= mexico.report_year:
-                cells[(o.id, c.partner, c.year)] += c.development + c.humanitarian
-    assert mexico.largest_partner_year is not None
-    assert mexico.largest_partner_year.amount == max(cells.values())
-
-
 # --- long contribution tables move to the annex ------------------------------------------
 
 
