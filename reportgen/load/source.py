@@ -117,8 +117,9 @@ def _record_lines(
             _record_lines(item, (*path, str(index)), lines, duplicates)
 
 
-def _read_text(file: Path, limit: str) -> str:
-    """The file's text, refused when it is larger than the limit named ``limit`` or not UTF-8."""
+def read_text(file: Path, limit: str, advice: str = "save the file as UTF-8") -> str:
+    """The file's text, refused (DataError) when it is larger than the limit named ``limit``, cannot
+    be read or is not UTF-8 (``advice`` says how to save it instead)."""
     limits = current()
     try:
         size = file.stat().st_size
@@ -127,10 +128,10 @@ def _read_text(file: Path, limit: str) -> str:
         raw = file.read_bytes()
     except OSError as exc:
         raise DataError([Issue(f"cannot read file: {exc.strerror or exc}", file=file)]) from exc
-    return decode_utf8(file, raw, "save the file as UTF-8")
+    return _decode_utf8(file, raw, advice)
 
 
-def decode_utf8(file: Path, raw: bytes, advice: str) -> str:
+def _decode_utf8(file: Path, raw: bytes, advice: str) -> str:
     """``raw`` as UTF-8 text (a BOM is dropped); else a DataError at the first bad byte's line,
     saying what the file seems to be instead."""
     try:
@@ -166,7 +167,7 @@ def load_yaml(file: Path) -> LocatedDocument:
     changes an error message. Both use the same safe constructors and give the same data; libyaml
     is only more lenient with some odd syntax PyYAML refuses (a tab after a value, a comment right
     after ``|``)."""
-    text = _read_text(file, "yaml_max_bytes")
+    text = read_text(file, "yaml_max_bytes")
     if _CParser is not None and not _REFERENCE_ONLY.search(text):
         try:
             return _load_yaml_fast(file, text)
@@ -264,7 +265,7 @@ def _located(file: Path, lines: dict[PathKey, int], data: Any) -> LocatedDocumen
 
 def load_json(file: Path) -> LocatedDocument:
     """Parse a JSON file with exact decimals, recording the line of every field."""
-    text = _read_text(file, "json_max_bytes")
+    text = read_text(file, "json_max_bytes")
     if not text.strip():
         raise DataError([Issue("file is empty", file=file)])
     try:

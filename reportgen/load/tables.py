@@ -22,7 +22,7 @@ from ..limits import Limits, current
 from .archive_check import check_workbook_archive
 from .cells import CellError, parse_bool, parse_currency, parse_indicator_value, parse_money, parse_text, parse_year
 from .location import LocatedDocument, Location, column_letter
-from .source import decode_utf8
+from .source import read_text
 
 TABLES_DIR = "tables"
 
@@ -231,14 +231,7 @@ def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
         ]
     limits = current()
     try:
-        size = file.stat().st_size
-        if size > limits.csv_max_bytes:
-            return [], [Issue(limits.message("csv_max_bytes", f"file is {size} bytes", needed=size), file=file)]
-        raw = file.read_bytes()
-    except OSError as exc:
-        return [], [Issue(f"cannot read file: {exc.strerror or exc}", file=file)]
-    try:
-        text = decode_utf8(file, raw, "save it as 'CSV UTF-8'")
+        text = read_text(file, "csv_max_bytes", "save it as 'CSV UTF-8'")
     except DataError as exc:
         return [], exc.issues
     first_line = text.split("\n", 1)[0]
