@@ -49,15 +49,21 @@ def _digest(text: str) -> str:
     return hashlib.sha256(data).hexdigest()[:_HASH]
 
 
+def slug(text: str) -> str:
+    """``XI-IATI-EC_INTPA-2021/429-054`` -> ``xi-iati-ec-intpa-2021-429-054``: accents are
+    dropped, runs of other characters become one hyphen. Possibly empty; possibly too long."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _OTHER.sub("-", ascii_text.lower()).strip("-")
+
+
 def file_name(text: str) -> str:
     """One safe path component for ``text`` (see the module docstring): ``text`` itself when it
     is already plain (lowercase ASCII letters, digits, inner hyphens, not reserved, short),
     else ``<slug>-<hash>`` (``<hash>`` alone when nothing readable is left)."""
     if len(text) <= MAX_NAME_BYTES and _PLAIN.fullmatch(text) and not is_reserved(text):
         return text
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _OTHER.sub("-", ascii_text.lower()).strip("-")[:_SLUG_MAX].rstrip("-")
-    return f"{slug}-{_digest(text)}" if slug else _digest(text)
+    readable = slug(text)[:_SLUG_MAX].rstrip("-")
+    return f"{readable}-{_digest(text)}" if readable else _digest(text)
 
 
 def is_safe(name: str) -> bool:

@@ -9,25 +9,15 @@ get a short hash of the original text, so the same input always gives the same i
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 
-from ..safe_names import is_reserved
+from ..safe_names import is_reserved, slug
 
 MAX_ID = 64
 _HASH = 8
-_OTHER = re.compile(r"[^a-z0-9]+")
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_HASH]
-
-
-def slug(text: str) -> str:
-    """``XI-IATI-EC_INTPA-2021/429-054`` -> ``xi-iati-ec-intpa-2021-429-054``; accents are
-    dropped, runs of other characters become one hyphen. Possibly empty; possibly too long."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _OTHER.sub("-", ascii_text.lower()).strip("-")
 
 
 def make_id(text: str, max_length: int = MAX_ID) -> str:
