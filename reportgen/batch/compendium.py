@@ -14,11 +14,12 @@ from pathlib import Path
 
 from ..errors import ReportgenError
 from ..i18n import translator
+from ..kinds import kind
 from ..model import Dataset, Office, Organization
 from ..options import RenderOptions
 from ..pdf import pdf_bytes, write_atomic
 from ..render import render_html
-from ..safe_names import file_name, inside
+from ..safe_names import inside
 from .manifest import Entry, Manifest
 
 
@@ -62,9 +63,8 @@ def _groups(dataset: Dataset, manifest: Manifest) -> dict[tuple[str, int, str], 
 
 
 def compendium_path(out_dir: Path, office_id: str, year: int, language: str) -> Path:
-    """``out_dir/compendiums/<office>-<year>[.<lang>].pdf``, named like the country report."""
-    suffix = f".{file_name(language)}" if language else ""
-    return out_dir / "compendiums" / f"{file_name(office_id)}-{year}{suffix}.pdf"
+    """``out_dir/compendiums/<office>-<year>[.<lang>].pdf``: the country report's file name."""
+    return out_dir / "compendiums" / kind("country").path(out_dir, office_id, year, language or None).name
 
 
 def write_compendiums(
