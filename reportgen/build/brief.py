@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from ..errors import UsageError
 from ..model import Contribution, Dataset, Organization, Outcome, ResourceLine, localize
-from ..model.entities import paragraphs
 from ..model.money import Money, sum_present
 from .brief_model import (
     BriefReport,
@@ -214,17 +213,7 @@ def build_progress(outcome: Outcome, year: int, lang: str, default_lang: str) ->
     entries = []
     for note in notes:
         text = localize(note.note, lang, default_lang)
-        entries.append(
-            ProgressEntry(
-                note.year,
-                note.status,
-                tuple(paragraphs(text.text)),
-                note.year == year,
-                text.lang,
-                text.fallback,
-                text.text,
-            )
-        )
+        entries.append(ProgressEntry(note.year, note.status, note.year == year, text.lang, text.fallback, text.text))
     return tuple(entries)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Indicator, Office, Organization, Outcome, Partner, ProgressStatus, SdgLink, SdgShare, StrategicPlan
+from ..model.entities import paragraphs
 from ..model.money import Money
 from ..model.text import Localized
 
@@ -127,11 +128,16 @@ class IndicatorTable:
 class ProgressEntry:
     year: int
     status: ProgressStatus
-    paragraphs: tuple[str, ...]  # the note split on blank lines, line breaks folded (plain text)
     is_report_year: bool
     lang: str
     fallback: bool
     text: str  # the note as written: templates render it as narrative Markdown (lists need its lines)
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The note as plain paragraphs (split on blank lines, line breaks folded), for user
+        templates written before notes were rendered as Markdown."""
+        return tuple(paragraphs(self.text))
 
 
 @dataclass(frozen=True)
