@@ -8,6 +8,7 @@ at a time: a :class:`DataError` carries every :class:`Issue` found.
     ├── DataError          bad input data (exit 2); carries Issue objects
     ├── UsageError         a bad request: unknown outcome id, year outside the data (exit 2)
     └── RenderError        a report could not be produced (exit 1)
+        ├── TemplateRenderError   a template has an error (file and line where known)
         └── UnsafeResourceError   the renderer was asked for a resource it must not load
 """
 
@@ -107,6 +108,20 @@ class RenderError(ReportgenError):
     """A report could not be rendered or written."""
 
     exit_code = 1
+
+
+class TemplateRenderError(RenderError):
+    """A template could not be rendered: a syntax error, an undefined name, a failing filter.
+
+    ``file`` and ``line`` locate the error in the template (the innermost template line
+    being run), where known; ``detail`` is Jinja's message."""
+
+    def __init__(self, detail: str, file: Path | None = None, line: int | None = None, name: str = "") -> None:
+        self.detail = detail
+        self.file = file
+        self.line = line
+        where = str(file) if file is not None else name or "<template>"
+        super().__init__(f"template {where}{f':{line}' if line else ''}: {detail}")
 
 
 class UnsafeResourceError(RenderError):

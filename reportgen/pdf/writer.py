@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,17 +49,52 @@ def _roots(options: RenderOptions) -> tuple[Path, ...]:
     return tuple(roots)
 
 
+class _NameFile(logging.Filter):
+    """Prefix WeasyPrint's messages with the stylesheet being parsed: its own say only
+    "Ignored `colour: red` at 12:5", without the file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = f"{self.path}: {record.getMessage()}", None
+        return True
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    logger = logging.getLogger("weasyprint")
+    name_file = _NameFile(path)
+    logger.addFilter(name_file)
+    try:
+        yield
+    finally:
+        logger.removeFilter(name_file)
+
+
+def _parse(path: Path, fetcher: SafeFetcher) -> CSS:
+    with _naming(path):
+        return CSS(filename=str(path), font_config=font_config(), url_fetcher=fetcher)
+
+
 @lru_cache(maxsize=32)
 def _stylesheets(page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str, ...]) -> tuple[CSS, ...]:
-    """The parsed stylesheets (cached per process): report.css, a kind's own, the page size."""
+    """The parsed stylesheets (cached per process; :func:`forget_stylesheets` drops them):
+    report.css, a kind's own, the page size."""
     fetcher = SafeFetcher(roots, label="reportgen's stylesheets")
-    sheets = [CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher)]
+    sheets = [_parse(STYLESHEET, fetcher)]
     for name in extra:
-        sheets.append(CSS(filename=str(STYLESHEET.parent / name), font_config=font_config(), url_fetcher=fetcher))
+        sheets.append(_parse(STYLESHEET.parent / name, fetcher))
     # The paper size, and the same paper turned for wide pages (annex tables with a column per year).
     size_rules = f"@page {{ size: {page_size.value}; }} @page wide {{ size: {page_size.value} landscape; }}"
     sheets.append(CSS(string=size_rules, font_config=font_config()))
     return tuple(sheets)
+
+
+def forget_stylesheets() -> None:
+    """Parse the stylesheets anew at the next render (the live preview, after an edit)."""
+    _stylesheets.cache_clear()
 
 
 PRODUCER = f"reportgen {__version__} (WeasyPrint {weasyprint.__version__})"
@@ -82,14 +121,52 @@ def _attachment(source: SourceFile) -> Attachment:
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PageGeometry:
+    """One laid-out page: its size and margins, in points."""
+
+    width: float
+    height: float
+    margins: tuple[float, float, float, float]  # top, right, bottom, left
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A PDF and the geometry of its pages."""
+
+    data: bytes
+    pages: tuple[PageGeometry, ...]
+
+
+_PT_PER_PX = 0.75  # CSS pixels (1/96 in) to points (1/72 in)
+
+
+def _geometry(page: weasyprint.Page) -> PageGeometry:
+    box = getattr(page, "_page_box", None)  # WeasyPrint keeps the page box privately (pinned to 70.x)
+    sides = ("top", "right", "bottom", "left")
+    margins = tuple(float(getattr(box, f"margin_{side}", 0) or 0) * _PT_PER_PX for side in sides)
+    return PageGeometry(page.width * _PT_PER_PX, page.height * _PT_PER_PX, margins)  # type: ignore[arg-type]
+
+
 def render_pdf(
     document: HtmlDocument,
     options: RenderOptions,
     stylesheets: tuple[str, ...] = (),
     sources: tuple[SourceFile, ...] = (),
 ) -> tuple[bytes, int]:
+    """The PDF of ``document`` and its page count (see :func:`layout_pdf`)."""
+    rendered = layout_pdf(document, options, stylesheets, sources)
+    return rendered.data, len(rendered.pages)
+
+
+def layout_pdf(
+    document: HtmlDocument,
+    options: RenderOptions,
+    stylesheets: tuple[str, ...] = (),
+    sources: tuple[SourceFile, ...] = (),
+) -> RenderedPdf:
     """Lay out ``document`` with report.css plus ``stylesheets`` (names under assets/css/);
-    return the PDF and its page count.
+    return the PDF and the geometry of its pages.
 
     Every PDF is tagged. By default it is PDF/UA-1 (accessible); with ``options.archive``
     it is PDF/A-3a (archival and tagged) with ``sources`` embedded as its source data.
@@ -116,7 +193,7 @@ def render_pdf(
         raise RenderError(f"PDF rendering failed: {exc}") from exc
     if not isinstance(data, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
         raise RenderError("PDF rendering returned no data")
-    return data, len(rendered.pages)
+    return RenderedPdf(data, tuple(_geometry(page) for page in rendered.pages))
 
 
 def pdf_bytes(

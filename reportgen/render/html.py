@@ -7,13 +7,15 @@ by Jinja's autoescaping.
 from __future__ import annotations
 
 import base64
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, TemplateSyntaxError
 
 from ..charts import ChartFigure
-from ..errors import RenderError
+from ..errors import TemplateRenderError
 from ..options import RenderOptions
 from .environment import environment
 
@@ -51,7 +53,20 @@ def render_html(
             report=report, charts=charts, options=options, svg_data_uri=svg_data_uri, title=title, lang=tag
         )
     except TemplateError as exc:
-        where = getattr(exc, "filename", None) or template
-        line = getattr(exc, "lineno", None)
-        raise RenderError(f"template {where}{f':{line}' if line else ''}: {exc}") from exc
+        raise template_error(exc, template) from exc
     return HtmlDocument(html=html, title=title, lang=tag)
+
+
+def template_error(exc: TemplateError, template: str) -> TemplateRenderError:
+    """``exc`` located in its template: a syntax error knows its file and line; for an error
+    met while rendering, the innermost template line being run (Jinja rewrites the traceback
+    so that its frames are template lines)."""
+    if isinstance(exc, TemplateSyntaxError):
+        file = Path(exc.filename) if exc.filename else None
+        return TemplateRenderError(exc.message or str(exc), file, exc.lineno, exc.name or template)
+    frames = [
+        frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith((".html", ".htm", ".j2"))
+    ]
+    if frames:
+        return TemplateRenderError(str(exc), Path(frames[-1].filename), frames[-1].lineno, template)
+    return TemplateRenderError(str(exc), None, None, template)

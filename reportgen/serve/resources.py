@@ -1,0 +1,94 @@
+"""What a report kind's look depends on: its templates (followed through extends, include and
+import) and the stylesheets, fonts and images under assets/, hashed by content.
+
+The preview compares these digests before and after an edit, so a change to the donor
+report's partial re-renders donor reports only, and a change to report.css every kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta
+
+from ..paths import ASSETS_DIR, TEMPLATES_DIR
+
+#: The preview's own pages and scripts: not part of any report.
+PREVIEW_FOLDER = "serve"
+
+
+class Digests:
+    """Content hashes of files, recomputed only when a file's size or modification time changes."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, tuple[int, int, str]] = {}
+
+    def of(self, path: Path) -> str:
+        try:
+            stat = path.stat()
+        except OSError:
+            return "missing"
+        known = self._seen.get(path)
+        if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+            return known[2]
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return "unreadable"
+        self._seen[path] = (stat.st_mtime_ns, stat.st_size, digest)
+        return digest
+
+    def of_all(self, paths: Iterable[Path]) -> str:
+        total = hashlib.sha256()
+        for path in sorted(set(paths)):
+            total.update(f"{path}\0{self.of(path)}\0".encode())
+        return total.hexdigest()
+
+
+def _files_in(folders: Iterable[Path]) -> set[Path]:
+    return {
+        file
+        for folder in folders
+        for file in folder.rglob("*")
+        if file.is_file() and PREVIEW_FOLDER not in file.relative_to(folder).parts[:1]
+    }
+
+
+def template_files(env: Environment, name: str, folders: Iterable[Path]) -> set[Path]:
+    """The files rendering template ``name`` reads: itself and what it extends, includes and
+    imports, as the environment's loader finds them (a user's override before the built-in
+    one). A name computed at render time, or a template that does not parse, counts as
+    depending on every template in ``folders``."""
+    assert env.loader is not None
+    found: set[Path] = set()
+    todo, done = [name], set()
+    while todo:
+        current = todo.pop()
+        if current in done:
+            continue
+        done.add(current)
+        try:
+            source, filename, _ = env.loader.get_source(env, current)
+        except TemplateNotFound:
+            continue  # rendering will say so, located
+        if filename:
+            found.add(Path(filename))
+        try:
+            referenced = list(meta.find_referenced_templates(env.parse(source)))
+        except TemplateSyntaxError:
+            return found | _files_in(folders)
+        if None in referenced:
+            return found | _files_in(folders)
+        todo.extend(ref for ref in referenced if ref is not None)
+    return found
+
+
+def asset_files() -> set[Path]:
+    """Stylesheets, fonts and images a report may load (the preview's own files excluded)."""
+    return _files_in([ASSETS_DIR])
+
+
+def template_folders(user_templates: Path | None) -> tuple[Path, ...]:
+    return (user_templates, TEMPLATES_DIR) if user_templates is not None else (TEMPLATES_DIR,)
