@@ -4,10 +4,13 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint typecheck readme-images messages clean bench bench-quick
+.PHONY: setup setup-test demo test lint typecheck readme-images messages clean bench bench-quick
 
 setup:
 	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
 
 demo: setup
 	$(BIN)/reportgen build --data data --out output
@@ -20,7 +23,8 @@ typecheck: setup
 	$(BIN)/mypy
 
 # Two processes (pytest-xdist), a test file per process: the batch tests' module fixtures run once.
-test: setup lint typecheck
+# tests/browser drive Debian's Chromium (installed by setup-test) through Playwright.
+test: setup-test lint typecheck
 	$(BIN)/pytest -n auto --dist loadfile
 
 # Benchmarks (benchmarks/run.py): results, a picture and a history line in benchmarks/results/.

@@ -2,6 +2,7 @@
 # Set up everything reportgen needs on a Debian/Ubuntu machine, idempotently:
 #   1. system packages (only the missing ones; `apt-get update` once, only if something is missing)
 #   2. a virtual environment in .venv with reportgen installed (editable) and its test tools
+# With --test, also what only the tests need: Chromium for the live preview's browser tests.
 # Re-running is quick: nothing is installed twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ cd "$(dirname "$0")/.."
 # Pango for WeasyPrint's layout, HarfBuzz subsetting for fast font embedding,
 # poppler-utils (pdftoppm, pdffonts) and qpdf for reading PDFs back in tests.
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils qpdf)
+# Debian's Chromium (/usr/bin/chromium), driven by Playwright in tests/browser (no browser download).
+if [ "${1:-}" = "--test" ]; then SYSTEM_PACKAGES+=(chromium); fi
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
