@@ -131,8 +131,8 @@ def create_app(workspace: Workspace, allowed_hosts: tuple[str, ...] = ("127.0.0.
 
     async def report_fragment(request: Request) -> Response:
         preview = await preview_of(request)
-        if preview is None:
-            return not_found("The data has no such report (any more).")
+        if preview is None:  # removed from the data since the page opened: say so in the page
+            return _html(server.page("_missing.html", message="The data has no such report any more."), 404)
         return _html(server.page("_report.html", preview=preview))
 
     async def pdf(request: Request) -> Response:

@@ -151,3 +151,15 @@ def test_stylesheet_warnings_name_their_file(tmp_path: Path, caplog: pytest.LogC
 def test_paper_names() -> None:
     assert paper_name(595.28, 841.89) == "A4 portrait · 210 × 297 mm"
     assert paper_name(792, 612) == "US Letter landscape · 279 × 216 mm"
+
+
+def test_a_removed_report_says_so_in_its_open_page(client: TestClient, workspace: Workspace) -> None:
+    assert client.get(f"/fragment/report/{OTHER_BRIEF.id}").status_code == 200
+    source = workspace.data_dir / "outcomes" / "col-economic.yaml"
+    source.unlink()
+    changed = workspace.apply([source])
+    assert OTHER_BRIEF.id in changed
+    fragment = client.get(f"/fragment/report/{OTHER_BRIEF.id}")
+    assert fragment.status_code == 404 and "no such report any more" in fragment.text
+    assert "<html" not in fragment.text  # a fragment, swapped into the open page
+    assert f'data-report="{OTHER_BRIEF.id}"' not in client.get("/fragment/index").text
