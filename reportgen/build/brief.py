@@ -25,6 +25,7 @@ from .brief_model import (
     Split,
 )
 from .language import resolve as resolve_language
+from .links import outcome_url
 
 
 def data_years(outcome: Outcome) -> set[int]:
@@ -273,4 +274,5 @@ def build_brief(
         strategic_plan=outcome.strategic_plan,
         sdgs=tuple(sorted(outcome.sdgs, key=lambda s: s.goal)),
         has_report_year_note=any(p.is_report_year for p in progress),
+        online_url=outcome_url(organization, outcome, year, lang),
     )

@@ -165,6 +165,7 @@ class BriefReport:
     strategic_plan: StrategicPlan
     sdgs: tuple[SdgLink, ...]
     has_report_year_note: bool
+    online_url: str | None = None  # the outcome's online page (organization.links.outcome), if any
 
     @property
     def title(self) -> str:

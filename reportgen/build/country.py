@@ -29,6 +29,7 @@ from .country_model import (
     StatusCount,
 )
 from .language import resolve as resolve_language
+from .links import office_url
 
 #: A chapter's contribution table with more partners than this moves to Annex A.
 MAX_CHAPTER_TABLE_ROWS = 8
@@ -314,4 +315,5 @@ def build_country(
             "Source: {source}, data as of {date}. Totals, shares and delivery rates are computed "
             "from the yearly figures."
         ).format(source=organization.data_source or organization.name, date=long_date(data_as_of, locale)),
+        online_url=office_url(organization, office, year, lang),
     )

@@ -110,6 +110,7 @@ class CountryReport:
     resources: ResourceMatrix  # Annex B
     summary: str  # the cover's paragraph, in the report language
     source_note: str  # the footnote naming the data source and its date
+    online_url: str | None = None  # the office's online page (organization.links.office), if any
 
     @property
     def title(self) -> str:

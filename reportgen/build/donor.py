@@ -33,6 +33,7 @@ from .donor_model import (
     YearTotal,
 )
 from .language import resolve_for_organization
+from .links import outcome_url, partner_url
 
 __all__ = ["DonorReport", "build_donor", "default_donor_year", "donor_jobs", "funded_outcomes", "shares"]
 
@@ -146,6 +147,7 @@ def _funded(
         period_years=(rows[0].year, rows[-1].year),
         progress=note,
         history=tuple(OutcomeYear(y, partner_row.cells[i], table.year_totals[i]) for i, y in enumerate(table.years)),
+        online_url=outcome_url(dataset.organization, outcome, year, lang),
     )
     return chapter, group
 
@@ -302,5 +304,6 @@ def build_donor(
         annex=ContributionAnnex(currency, tuple(groups), sum_splits(g.total for g in groups)),
         title_text=_("{partner} — Donor report {year}").format(partner=partner.display_name, year=year),
         summary="",
+        online_url=partner_url(organization, partner, year, lang),
     )
     return replace(report, summary=_summary(report))

@@ -63,6 +63,7 @@ class FundedOutcome:
     period_years: tuple[int, int]  # first and last year of ``period_total``
     progress: ProgressEntry | None  # the report year's progress note, if any
     history: tuple[OutcomeYear, ...]  # the outcome's funding per year up to the report year, oldest first
+    online_url: str | None = None  # the outcome's online page (organization.links.outcome), if any
 
     @property
     def anchor(self) -> str:
@@ -142,6 +143,7 @@ class DonorReport:
     annex: ContributionAnnex
     title_text: str  # translated title; see ``title``
     summary: str  # one paragraph in the report language, generated from the figures above
+    online_url: str | None = None  # the partner's online page (organization.links.partner), if any
 
     @property
     def title(self) -> str:

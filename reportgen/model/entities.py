@@ -17,6 +17,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 from ..sdg import TARGETS, targets_of
 from .activity import ActivityStatus, GenderMarker, ImportSource, Sector, YearAmount
 from .indicators import Indicator
+from .links import OnlineLinks
 from .text import LanguageCode, LocalizedText, all_texts
 from .types import Amount, Id, SignedAmount, Text, Year, check_currency
 from .types import FrozenModel as _Model
@@ -48,6 +49,7 @@ class Organization(_Model):
     data_as_of: dt.date
     data_source: str | None = None  # printed in footnotes, e.g. "UN Women Transparency Portal"
     archive: bool = False  # produce archival PDF/A-3a (with the source data attached) by default
+    links: OnlineLinks = Field(default_factory=OnlineLinks)  # address patterns of the online pages reports link to
 
     _currency = field_validator("currency")(check_currency)
     _locale = field_validator("locale")(_check_locale)
