@@ -26,6 +26,14 @@ def _version() -> str:
     return __version__
 
 
+def qr_code(url: str) -> str:
+    """A QR code of ``url`` as a ``data:`` URI of vector SVG, for an ``<img>`` (see reportgen.qr).
+    ReportLab is imported on first use, so commands that render nothing do not pay for it."""
+    from ..qr import qr_data_uri
+
+    return qr_data_uri(url)
+
+
 def css_string(value: object) -> Markup:
     """``value`` as a quoted CSS string, safe inside a ``<style>`` element."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
@@ -62,6 +70,7 @@ def environment(user_templates: Path | None = None, lang: str = "en") -> Environ
         localize=localize,
         language_name=formatting.language_name,
         narrative=narrative,
+        qr_code=qr_code,
     )
     env.globals["version"] = _version()
     return env
