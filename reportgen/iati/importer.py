@@ -19,7 +19,7 @@ from ..errors import DataError, Issue, UsageError
 from . import hierarchy
 from .ids import IdAllocator
 from .mapping import Draft, map_activity, set_period
-from .organization import organization_data, publisher_id, publisher_key
+from .organization import kept_links, organization_data, publisher_id, publisher_key
 from .parse import ActivityFile, FileInfo, Node
 from .partners import PartnerBook, pick
 from .read import SkipActivity, read_activity
@@ -163,7 +163,11 @@ def _plan(drafts: list[Draft], out: Path, info: FileInfo, partners: PartnerBook,
     for key, group in by_publisher.items():
         folder = out / folder_ids.allocate(key, publisher_id(group[0].publisher)) if split else out
         notes: list[Note] = []
-        plans.append(_Plan(folder, organization_data(group, info, partners, notes), group, notes))
+        data = organization_data(group, info, partners, notes)
+        links = kept_links(folder / "organization.yaml", notes)
+        if links is not None:
+            data["organization"]["links"] = links
+        plans.append(_Plan(folder, data, group, notes))
     return plans
 
 

@@ -4,20 +4,27 @@ The publisher is the reporting organisation; its currency is the most common def
 currency of the activities, its language the dominant language of their narratives (one
 reports are translated into, when any narrative is in one), and its data date the
 latest ``last-updated-datetime`` (else the file's ``generated-datetime``, else today).
+IATI says nothing of a publisher's web pages, so ``links`` (the address patterns of the
+reports' online pages) are never made up: a re-import keeps those someone added to the
+organization file an earlier import wrote (:func:`kept_links`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+from ..errors import ReportgenError
 from ..i18n import available_languages
+from ..load.source import load_yaml
 from .ids import make_id
 from .mapping import Draft, OfficeInfo
 from .parse import FileInfo
 from .partners import PartnerBook, pick
 from .records import Note, Org
+from .write import carries_marker
 
 DEFAULT_LOCALE = "en_US"
 
@@ -60,6 +67,25 @@ def choose_language(drafts: list[Draft], notes: list[Note]) -> str:
         )
     )
     return chosen
+
+
+def kept_links(path: Path, notes: list[Note]) -> Any:
+    """The ``links`` given under ``organization`` in ``path``, an organization file an earlier
+    import wrote, so that a re-import keeps them; None when there are none (or no such file).
+    They are kept as written: the folder is checked after writing like the rest."""
+    if not path.is_file() or not carries_marker(path):
+        return None
+    try:
+        data = load_yaml(path).data
+    except ReportgenError as exc:
+        notes.append(Note(f"the links of the earlier {path.name} are not kept: it cannot be read ({exc})"))
+        return None
+    organization = data.get("organization") if isinstance(data, dict) else None
+    links = organization.get("links") if isinstance(organization, dict) else None
+    if not links:
+        return None
+    notes.append(Note(f"kept the links (online page addresses) of the earlier {path.name}"))
+    return links
 
 
 def organization_data(

@@ -1,6 +1,6 @@
 """Online-page address patterns (``organization.links``): every load-time rule with its message,
 located to file, line and field in YAML and JSON; how placeholders are filled in and encoded;
-and the JSON Schema."""
+the JSON Schema; and re-imports of IATI data keeping the patterns someone added."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from reportgen.build import build_brief
 from reportgen.build.country import build_country
 from reportgen.build.donor import build_donor
 from reportgen.errors import DataError
+from reportgen.iati import import_file
 from reportgen.load import load_dataset
 from reportgen.model.links import PLACEHOLDERS, check_pattern, expand
 from reportgen.scaffold.schema import json_schema
 
 from ..datafiles import MINIMAL_OUTCOME, ORGANIZATION
+from ..iati_xml import activity, document, write
 
 LINKS_AT = "  data_as_of: 2025-03-31\n"
 
@@ -263,3 +265,41 @@ def test_the_organization_schema_describes_links() -> None:
         organization["organization"]["links"] = bad
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(organization, schema)
+
+
+# --- IATI: a re-import keeps the patterns someone added ------------------------------------------
+
+
+def test_an_iati_reimport_keeps_the_links_added_to_its_organization_file(tmp_path: Path) -> None:
+    identifier = "XM-DAC-41146/MEX 01"  # an IATI identifier that must be percent-encoded in an address
+    source = write(tmp_path, document(activity(identifier, title="Access to justice")))
+    out = tmp_path / "out"
+    first = import_file(source, out)
+    assert first.ok, first.text()
+    organization = out / "organization.yaml"
+    text = organization.read_text(encoding="utf-8")
+    assert "links:" not in text  # IATI names no web pages: nothing is made up
+    pattern = "https://d-portal.org/ctrack.html#view=act&aid={reference}"
+    organization.write_text(text.replace("organization:\n", f"organization:\n  links:\n    outcome: {pattern}\n", 1))
+
+    again = import_file(source, out)
+    assert again.ok, again.text()
+    assert "kept the links (online page addresses) of the earlier organization.yaml" in again.text()
+    dataset = load_dataset(out)
+    assert dataset.organization.links.outcome == pattern
+    (outcome,) = dataset.outcomes.values()
+    url = build_brief(dataset, outcome.id).online_url
+    assert url == "https://d-portal.org/ctrack.html#view=act&aid=XM-DAC-41146%2FMEX%2001"
+    assert unquote(url.rsplit("=", 1)[1]) == identifier
+
+
+def test_an_unreadable_earlier_organization_file_is_overwritten_with_a_note(tmp_path: Path) -> None:
+    source = write(tmp_path, document(activity("XM-A")))
+    out = tmp_path / "out"
+    import_file(source, out)
+    organization = out / "organization.yaml"
+    organization.write_text(organization.read_text(encoding="utf-8") + "organization: [broken\n", encoding="utf-8")
+    summary = import_file(source, out)
+    assert summary.ok, summary.text()
+    assert "the links of the earlier organization.yaml are not kept: it cannot be read" in summary.text()
+    assert load_dataset(out).organization.links.outcome is None
