@@ -32,27 +32,42 @@ class SourceLine:
 
 @dataclass(frozen=True)
 class Problem:
-    """One error or warning, located as precisely as its source allows."""
+    """One error or warning (an :class:`Issue`, located as precisely as its source allows)
+    and the lines of its file it points at."""
 
-    message: str
-    severity: str = "error"  # "error" or "warning"
-    file: str | None = None
-    line: int | None = None
-    field: str | None = None
-    column: str | None = None
-    sheet: str | None = None
+    issue: Issue
     excerpt: tuple[SourceLine, ...] = ()
 
     @property
+    def message(self) -> str:
+        return self.issue.message
+
+    @property
+    def severity(self) -> str:
+        """``error`` or ``warning``."""
+        return self.issue.severity.value
+
+    @property
+    def file(self) -> str | None:
+        return str(self.issue.file) if self.issue.file is not None else None
+
+    @property
+    def line(self) -> int | None:
+        return self.issue.line
+
+    @property
+    def field(self) -> str | None:
+        return self.issue.field
+
+    @property
     def where(self) -> str:
-        where = self.file or ""
-        if self.sheet:
-            where += f"[{self.sheet}]"
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column:
-                where += f":{self.column}"
-        return where
+        """``file[sheet]:line:column``, or nothing for a problem that is nowhere in particular."""
+        return self.issue.where if self.issue.file is not None else ""
+
+
+def problem(message: str, severity: Severity = Severity.ERROR) -> Problem:
+    """A problem that is nowhere in particular (a layout failure, an internal error)."""
+    return Problem(Issue(message, severity=severity))
 
 
 def quote(file: Path | None, line: int | None, roots: Iterable[Path]) -> tuple[SourceLine, ...]:
@@ -74,16 +89,7 @@ def quote(file: Path | None, line: int | None, roots: Iterable[Path]) -> tuple[S
 
 
 def from_issue(issue: Issue, roots: Iterable[Path]) -> Problem:
-    return Problem(
-        message=issue.message,
-        severity=issue.severity.value,
-        file=str(issue.file) if issue.file is not None else None,
-        line=issue.line,
-        field=issue.field,
-        column=issue.column,
-        sheet=issue.sheet,
-        excerpt=() if issue.sheet else quote(issue.file, issue.line, roots),
-    )
+    return Problem(issue, () if issue.sheet else quote(issue.file, issue.line, roots))
 
 
 def from_error(exc: ReportgenError, roots: Iterable[Path]) -> list[Problem]:
@@ -93,21 +99,13 @@ def from_error(exc: ReportgenError, roots: Iterable[Path]) -> list[Problem]:
     if isinstance(exc, DataError):
         return [from_issue(issue, roots) for issue in exc.issues]
     if isinstance(exc, TemplateRenderError):
-        return [
-            Problem(
-                message=exc.detail,
-                file=str(exc.file) if exc.file is not None else None,
-                line=exc.line,
-                field="template",
-                excerpt=quote(exc.file, exc.line, roots),
-            )
-        ]
-    return [Problem(message=str(exc))]
+        return [Problem(Issue(exc.detail, exc.file, exc.line, "template"), quote(exc.file, exc.line, roots))]
+    return [problem(str(exc))]
 
 
 def from_internal(exc: BaseException) -> Problem:
     """An unexpected exception (a bug met by this data): named as such."""
-    return Problem(message=f"internal error: {type(exc).__name__}: {exc}")
+    return problem(f"internal error: {type(exc).__name__}: {exc}")
 
 
 _LOCATED = re.compile(r"^(?P<file>/[^:]+\.css): (?P<rest>.*? at (?P<line>\d+):\d+.*)$", re.DOTALL)
@@ -148,8 +146,6 @@ def captured_warnings(roots: Iterable[Path]) -> Iterator[list[Problem]]:
 def _warning(message: str, roots: tuple[Path, ...]) -> Problem:
     located = _LOCATED.match(message)
     if located is None:
-        return Problem(message=message, severity=Severity.WARNING.value)
+        return problem(message, Severity.WARNING)
     file, line = Path(located["file"]), int(located["line"])
-    return Problem(
-        message=located["rest"], severity="warning", file=str(file), line=line, excerpt=quote(file, line, roots)
-    )
+    return Problem(Issue(located["rest"], file, line, severity=Severity.WARNING), quote(file, line, roots))

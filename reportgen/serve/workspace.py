@@ -21,6 +21,7 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..batch.fingerprint import job_fingerprint
 from ..errors import DataError, ReportgenError
+from ..io_errors import describe
 from ..kinds import KIND_MODULES, Report, kind
 from ..load import load_dataset
 from ..model import Dataset
@@ -32,7 +33,7 @@ from ..render.environment import environment
 from ..runtime import report_done
 from ..safe_names import inside
 from . import pages as page_pictures
-from .problems import Problem, captured_warnings, from_error, from_internal, from_issue
+from .problems import Problem, captured_warnings, from_error, from_internal, from_issue, problem
 from .refs import ReportRef
 from .resources import Digests, asset_files, template_files, template_folders
 
@@ -244,7 +245,7 @@ class Workspace:
         except ReportgenError as exc:
             errors = tuple(from_error(exc, self.roots))
         except OSError as exc:
-            errors = (Problem(message=f"cannot write the PDF: {exc}"),)
+            errors = (problem(f"cannot write the PDF: {describe(exc)}"),)
         except Exception as exc:  # a bug met by this report: show it, keep serving
             errors = (from_internal(exc),)
         else:
