@@ -80,6 +80,19 @@ class TaggedPdf:
             tables.append(rows)
         return tables
 
+    def chart_figures(self) -> list[Node]:
+        """Every Figure but the QR code of the report's online page (see :func:`qr_figures`)."""
+        return [figure for figure in self.root.find("Figure") if not (figure.alt or "").startswith(QR_ALT)]
+
+
+#: How the alternative text of a report's QR code starts (in English).
+QR_ALT = "QR code linking to "
+
+
+def qr_figures(pdf: TaggedPdf) -> list[Node]:
+    """The Figures of QR codes of online pages, recognised by their English alternative text."""
+    return [figure for figure in pdf.root.find("Figure") if (figure.alt or "").startswith(QR_ALT)]
+
 
 def fonts(path: Path) -> dict[str, bool]:
     """Every font used by the PDF's pages: base name -> embedded?"""
