@@ -1,7 +1,7 @@
-"""Where the built-in templates and assets live.
+"""Where the built-in templates, assets and themes live.
 
-In a source checkout they are the top-level ``templates/`` and ``assets/`` folders;
-in an installed wheel they are packaged under ``reportgen/_resources/``.
+In a source checkout they are the top-level ``templates/``, ``assets/`` and ``themes/``
+folders; in an installed wheel they are packaged under ``reportgen/_resources/``.
 """
 
 from __future__ import annotations
@@ -19,4 +19,6 @@ def _resource_dir(name: str) -> Path:
 
 TEMPLATES_DIR = _resource_dir("templates")
 ASSETS_DIR = _resource_dir("assets")
-FONTS_DIR = ASSETS_DIR / "fonts"
+THEMES_DIR = _resource_dir("themes")
+DEFAULT_THEME_DIR = THEMES_DIR / "default"
+FONTS_DIR = DEFAULT_THEME_DIR / "fonts"  # the default theme's fonts (Inter)

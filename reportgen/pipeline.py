@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .build import BriefReport
+from .charts import style
 from .errors import RenderError, ReportgenError
 from .io_errors import describe
 from .kinds import Report, ReportKind, kind
@@ -21,6 +22,7 @@ from .pdf import SourceFile, pdf_bytes, write_atomic
 from .render import HtmlDocument, render_html
 from .runtime import report_done
 from .safe_names import check_distinct, inside
+from .themes import find_theme, load_theme
 from .timing import stage
 
 __all__ = [
@@ -55,8 +57,12 @@ BriefResult = ReportResult  # the name used before donor and country reports exi
 
 def report_html(report_kind: ReportKind, report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> HtmlDocument:
     """Charts and HTML for one report model."""
-    with stage("charts"):
+    theme = load_theme(options.theme_dir)
+    look = style.from_theme(theme)
+    with stage("charts"), style.using(look):
         charts = report_kind.charts(report)
+    if options.print_ready:  # the theme's inks for its chart colours
+        charts = {name: replace(chart, svg=style.to_print(chart.svg, look.inks)) for name, chart in charts.items()}
     with stage("html"):
         return render_html(
             report_kind.template, report, charts, options, title=report.title, lang=report.lang, locale=report.locale
@@ -85,9 +91,12 @@ def archive_sources(
 
 
 def effective_options(dataset: Dataset, options: RenderOptions) -> RenderOptions:
-    """``options`` with the organization's defaults applied (``archive: true`` in its file)."""
+    """``options`` with the organization's defaults applied: ``archive: true`` in its file, and
+    its ``theme`` unless ``--theme`` chose one (the loader checked that the theme exists)."""
     if dataset.organization.archive and not options.archive:
-        return replace(options, archive=True)
+        options = replace(options, archive=True)
+    if options.theme_dir is None and dataset.organization.theme:
+        options = replace(options, theme_dir=find_theme(dataset.organization.theme, dataset.root))
     return options
 
 

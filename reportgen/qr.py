@@ -57,9 +57,14 @@ def _modules_path(group: Group, side: int) -> Path:
     return path
 
 
+#: For a professional printer: the modules in black ink only (no four-colour black to register).
+_PRINT_INKS = {"rgb(0%,0%,0%)": "device-cmyk(0 0 0 1)", "rgb(100%,100%,100%)": "device-cmyk(0 0 0 0)"}
+
+
 @lru_cache(maxsize=256)
-def qr_svg(data: str, size_mm: float = SIZE_MM) -> str:
-    """The SVG text of a QR code encoding ``data`` (UTF-8), ``size_mm`` wide and high."""
+def qr_svg(data: str, size_mm: float = SIZE_MM, for_print: bool = False) -> str:
+    """The SVG text of a QR code encoding ``data`` (UTF-8), ``size_mm`` wide and high; ``for_print``
+    gives its colours as CMYK inks (``device-cmyk()``, which WeasyPrint writes as CMYK)."""
     widget = QrCodeWidget(data, barLevel=ERROR_CORRECTION, barBorder=QUIET_ZONE, barWidth=1, barHeight=1)
     modules = widget.draw()  # a Group of rectangles, one per run of dark modules in a row
     side = widget.qr.getModuleCount() + 2 * QUIET_ZONE
@@ -70,10 +75,15 @@ def qr_svg(data: str, size_mm: float = SIZE_MM) -> str:
     svg = _UNUSED.sub("", _PROLOGUE.sub("", svg))
     size = f"{size_mm:g}mm"
     root = f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {side} {side}">'
-    return _ROOT.sub(root, svg, count=1)
+    svg = _ROOT.sub(root, svg, count=1)
+    if for_print:
+        for screen, ink in _PRINT_INKS.items():
+            svg = svg.replace(screen, ink)
+    return svg
 
 
 @lru_cache(maxsize=256)
-def qr_data_uri(data: str) -> str:
+def qr_data_uri(data: str, for_print: bool = False) -> str:
     """:func:`qr_svg` of ``data`` as a ``data:image/svg+xml`` URI for an ``<img>`` element."""
-    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(data).encode("utf-8")).decode("ascii")
+    svg = qr_svg(data, for_print=True) if for_print else qr_svg(data)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

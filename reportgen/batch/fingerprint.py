@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import __version__
 from ..i18n import LOCALES_DIR
 from ..options import RenderOptions
-from ..paths import ASSETS_DIR, TEMPLATES_DIR
+from ..paths import ASSETS_DIR, TEMPLATES_DIR, THEMES_DIR
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -31,15 +31,17 @@ def _hash_tree(digest: hashlib._Hash, folder: Path, suffixes: Iterable[str] | No
         digest.update(b"\0")
 
 
-def resources_fingerprint(user_templates: Path | None = None) -> str:
-    """Templates, assets, catalogs, reportgen's version and its source code (read anew each
-    call: a run computes it once, so a template edited between two runs is seen)."""
+def resources_fingerprint(user_templates: Path | None = None, theme_dir: Path | None = None) -> str:
+    """Templates, assets, the built-in themes and the theme in use, catalogs, reportgen's version
+    and its source code (read anew each call: a run computes it once, so a template edited
+    between two runs is seen)."""
     digest = hashlib.sha256(f"reportgen {__version__}\0".encode())
-    for folder in (TEMPLATES_DIR, ASSETS_DIR, LOCALES_DIR):
+    for folder in (TEMPLATES_DIR, ASSETS_DIR, THEMES_DIR, LOCALES_DIR):
         _hash_tree(digest, folder)
     _hash_tree(digest, _PACKAGE, (".py",))
-    if user_templates is not None:
-        _hash_tree(digest, user_templates)
+    for extra in (user_templates, theme_dir):
+        if extra is not None:
+            _hash_tree(digest, extra)
     return digest.hexdigest()
 
 

@@ -4,7 +4,8 @@ A chart is a pure function of its arguments (the figures, the locale, the langua
 scale), so its SVG and alt text can be reused whenever those are the same: a report rendered
 again after an edit elsewhere in it (a live preview, a template change), the same outcome's
 chart in several reports a worker makes. The key is a SHA-256 of the chart function's name and
-the full representation of its arguments (frozen report models have complete, stable reprs);
+the full representation of its arguments (frozen report models have complete, stable reprs)
+and of the chart style in force (the theme's);
 a translator is identified by its catalog, which is one object per language per process. The
 cache holds the most recently used :data:`MAX_CHARTS` charts.
 
@@ -23,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import ParamSpec
 
+from . import style
 from .figure import ChartFigure
 
 __all__ = ["MAX_CHARTS", "cache_info", "cached_chart", "clear_cache"]
@@ -47,6 +49,7 @@ def _part(value: object) -> str:
 
 def _key(name: str, args: tuple[object, ...], kwargs: dict[str, object]) -> str:
     digest = hashlib.sha256(name.encode())
+    digest.update(repr(style.current()).encode())  # the theme's fonts and colours
     for value in args:
         digest.update(b"\0" + _part(value).encode())
     for key in sorted(kwargs):

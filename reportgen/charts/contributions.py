@@ -51,6 +51,8 @@ def chart_series(table: ContributionTable, _: Translate = identity) -> list[Seri
     """The table's rows as series: every partner when they fit, else the largest ``MAX_SERIES - 1``
     by total over the period and one series summing the rest (table order is kept for the largest)."""
 
+    look = style.current()
+
     def series(label: str, name: str, colour: str, rows: Sequence[PartnerRow]) -> Series:
         columns = list(zip(*(row.cells for row in rows), strict=True))
         return Series(
@@ -65,18 +67,18 @@ def chart_series(table: ContributionTable, _: Translate = identity) -> list[Seri
     rows = list(table.rows)
     if len(rows) <= MAX_SERIES:
         return [
-            series(row.partner.display_name, row.partner.name, style.colour(row.colour_index), [row]) for row in rows
+            series(row.partner.display_name, row.partner.name, look.colour(row.colour_index), [row]) for row in rows
         ]
     by_size = sorted(range(len(rows)), key=lambda i: rows[i].total.total.amount, reverse=True)
     largest = set(by_size[: MAX_SERIES - 1])
     kept = [
-        series(row.partner.display_name, row.partner.name, style.colour(row.colour_index), [row])
+        series(row.partner.display_name, row.partner.name, look.colour(row.colour_index), [row])
         for i, row in enumerate(rows)
         if i in largest
     ]
     others = [row for i, row in enumerate(rows) if i not in largest]
     label = _("Other partners ({count})").format(count=len(others))
-    return [*kept, series(label, label, style.MUTED, others)]
+    return [*kept, series(label, label, look.muted, others)]
 
 
 def _bars(axes: Axes, bars: Sequence[tuple[float, float, float]], width: float, **props: Any) -> None:
@@ -136,9 +138,10 @@ def contributions_chart(
     """Grouped, stacked bar chart of ``table``; None when there is nothing to draw.
 
     ``y_max`` fixes the value axis so charts of one report share a scale."""
+    look = style.current()
     if table.is_empty:
         return None
-    family = style.register_fonts()
+    family = look.register_fonts()
     figure = Figure(figsize=(170 * MM, 72 * MM))
     axes = figure.add_subplot()
     drawn = chart_series(table, _)
@@ -155,12 +158,12 @@ def contributions_chart(
         stacked = [(x, d, h) for x, h, d in zip(xs, hum, dev, strict=True) if h != 0]
         _bars(
             axes, stacked, width * 0.92,
-            facecolor="white", edgecolor=colour, hatch=style.HUMANITARIAN_HATCH, linewidth=0.6,
+            facecolor="white", edgecolor=colour, hatch=look.hatch, linewidth=0.6,
         )  # fmt: skip
         ends += [*dev, *(d + h for d, h in zip(dev, hum, strict=True))]
         for x, missing in zip(xs, line.missing, strict=True):
             if missing:
-                axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=style.MUTED, family=family)
+                axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=look.muted, family=family)
     # The limits matplotlib's autoscale would give these bars (5 % margins; zero, where the bars
     # start, is kept as an end), set once instead of updated bar by bar.
     left, right = -0.4 + 0.04 * width, len(table.years) - 1 + 0.4 - 0.04 * width
@@ -169,23 +172,32 @@ def contributions_chart(
     span = high - low
     axes.set_ylim(low - 0.05 * span if low < 0 else 0, high + 0.05 * span if high > 0 else (0 if low < 0 else 1))
     axes.set_xticks(
-        list(positions), [str(y) for y in table.years], family=family, fontsize=style.FONT_SIZE, color=style.TEXT
+        list(positions),
+        [str(y) for y in table.years],
+        family=family,
+        fontsize=look.size,
+        color=look.text,
     )
     axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_money(v, table.currency, locale)))
     for label in axes.get_yticklabels():
         label.set_fontfamily(family)
-    axes.tick_params(axis="both", labelsize=style.FONT_SIZE, colors=style.MUTED, length=0)
+    axes.tick_params(axis="both", labelsize=look.size, colors=look.muted, length=0)
     if y_max is not None:
         axes.set_ylim(0, y_max)
-    axes.grid(axis="y", color=style.GRID, linewidth=0.5)
+    axes.grid(axis="y", color=look.grid, linewidth=0.5)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.spines["bottom"].set_color(style.GRID)
+    axes.spines["bottom"].set_color(look.grid)
     handles = [Patch(facecolor=line.colour, label=line.label) for line in drawn]
     handles.append(
-        Patch(facecolor="white", edgecolor=style.MUTED, hatch=style.HUMANITARIAN_HATCH, label=_("Humanitarian share"))
+        Patch(
+            facecolor="white",
+            edgecolor=look.muted,
+            hatch=look.hatch,
+            label=_("Humanitarian share"),
+        )
     )
     axes.legend(
         handles=handles,
@@ -193,8 +205,8 @@ def contributions_chart(
         bbox_to_anchor=(0.5, -0.1),
         ncol=min(len(handles), 4),
         frameon=False,
-        prop={"family": family, "size": style.FONT_SIZE},
-        labelcolor=style.TEXT,
+        prop={"family": family, "size": look.size},
+        labelcolor=look.text,
     )
     figure.subplots_adjust(left=0.08, right=0.99, top=0.97, bottom=0.28)
     return ChartFigure(

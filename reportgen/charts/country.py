@@ -28,13 +28,12 @@ from . import brief_charts, style
 from .cache import cached_chart
 from .contributions import chart_series
 from .figure import ChartFigure, Translate, identity, to_svg
+from .style import tint
 
 MM = 1 / 25.4
 
 #: Outcomes are told apart by shades of the report's blue (and stacking order), so they
 #: never borrow a partner's colour.
-OUTCOME_SHADES = ("#0b3d6e", "#4a90c8", "#a9cdee", "#1d6f6a", "#7cc4bc", "#5b4b8a", "#b9a8dc", "#8a6d1f")
-BUDGET_FILL = "#cfe0f1"
 HEADROOM = 1.08  # a shared axis ends a little above the tallest bar
 
 
@@ -59,19 +58,20 @@ def _span(years: Sequence[int]) -> str:
 
 
 def _axes(figure: Figure, currency: str, locale: str, years: Sequence[int]) -> Axes:
-    family = style.register_fonts()
+    look = style.current()
+    family = look.register_fonts()
     axes = figure.add_subplot()
-    axes.set_xticks(list(range(len(years))), [str(y) for y in years], family=family, fontsize=style.FONT_SIZE)
+    axes.set_xticks(list(range(len(years))), [str(y) for y in years], family=family, fontsize=look.size)
     axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_money(v, currency, locale)))
     for label in axes.get_yticklabels():
         label.set_fontfamily(family)
-    axes.tick_params(axis="both", labelsize=style.FONT_SIZE, colors=style.MUTED, length=0)
-    axes.grid(axis="y", color=style.GRID, linewidth=0.5)
+    axes.tick_params(axis="both", labelsize=look.size, colors=look.muted, length=0)
+    axes.grid(axis="y", color=look.grid, linewidth=0.5)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.spines["bottom"].set_color(style.GRID)
+    axes.spines["bottom"].set_color(look.grid)
     return axes
 
 
@@ -82,14 +82,15 @@ def _spread(axes: Axes, count: int) -> None:
 
 
 def _legend(axes: Axes, handles: list[Patch], columns: int) -> None:
+    look = style.current()
     axes.legend(
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.1),
         ncol=columns,
         frameon=False,
-        prop={"family": style.FONT_FAMILY, "size": style.FONT_SIZE},
-        labelcolor=style.TEXT,
+        prop={"family": look.font, "size": look.size},
+        labelcolor=look.text,
     )
 
 
@@ -127,6 +128,7 @@ def resources_alt_text(matrix: ResourceMatrix, locale: str, _: Translate = ident
 @cached_chart
 def resources_chart(matrix: ResourceMatrix, locale: str, _: Translate = identity) -> ChartFigure | None:
     """Budget (light) and expenditure (solid) side by side per year, delivery rate above; None when empty."""
+    look = style.current()
     if matrix.is_empty:
         return None
     figure = Figure(figsize=(170 * MM, 66 * MM))
@@ -134,14 +136,21 @@ def resources_chart(matrix: ResourceMatrix, locale: str, _: Translate = identity
     width = 0.36
     for x, cell in enumerate(matrix.year_totals):
         if cell is None:
-            axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=style.MUTED)
+            axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=look.muted)
             continue
         if cell.budget is not None:
             budget = float(cell.budget.amount)
-            axes.bar(x - width / 2, budget, width, color=BUDGET_FILL, edgecolor=style.PALETTE[0], linewidth=0.6)
+            axes.bar(
+                x - width / 2,
+                budget,
+                width,
+                color=tint(look.primary, 0.2),
+                edgecolor=look.primary,
+                linewidth=0.6,
+            )
         if cell.expenditure is not None:
             spent = float(cell.expenditure.amount)
-            axes.bar(x + width / 2, spent, width, color="#0b3d6e", linewidth=0)
+            axes.bar(x + width / 2, spent, width, color=look.primary, linewidth=0)
             axes.text(
                 x + width / 2,
                 spent,
@@ -149,14 +158,14 @@ def resources_chart(matrix: ResourceMatrix, locale: str, _: Translate = identity
                 ha="center",
                 va="bottom",
                 fontsize=7,
-                color=style.TEXT,
-                family=style.FONT_FAMILY,
+                color=look.text,
+                family=look.font,
             )
     _spread(axes, len(matrix.years))
     axes.margins(y=0.12)
     handles = [
-        Patch(facecolor=BUDGET_FILL, edgecolor=style.PALETTE[0], linewidth=0.6, label=_("Budget")),
-        Patch(facecolor="#0b3d6e", label=_("Expenditure (label: delivery rate)")),
+        Patch(facecolor=tint(look.primary, 0.2), edgecolor=look.primary, linewidth=0.6, label=_("Budget")),
+        Patch(facecolor=look.primary, label=_("Expenditure (label: delivery rate)")),
     ]
     _legend(axes, handles, 2)
     figure.subplots_adjust(left=0.09, right=0.99, top=0.95, bottom=0.24)
@@ -197,6 +206,7 @@ def outcomes_chart(
     series: Sequence[OutcomeSeries], years: Sequence[int], currency: str, locale: str, _: Translate = identity
 ) -> ChartFigure | None:
     """Contributions per year stacked by outcome, each year's total above its bar; None when empty."""
+    look = style.current()
     if not series or not years:
         return None
     figure = Figure(figsize=(170 * MM, 70 * MM))
@@ -204,14 +214,14 @@ def outcomes_chart(
     bottoms = [0.0] * len(years)
     handles = []
     for i, s in enumerate(series):
-        shade = OUTCOME_SHADES[i % len(OUTCOME_SHADES)]
+        shade = look.shade(i)
         heights = [float(v.amount) if v is not None else 0.0 for v in s.values]
         axes.bar(range(len(years)), heights, 0.56, bottom=bottoms, color=shade, edgecolor="white", linewidth=0.8)
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
         handles.append(Patch(facecolor=shade, label=textwrap.fill(s.title.text, 34)))
     for x, top in enumerate(bottoms):
         label = compact_money(top, currency, locale) if top else _("n/a")
-        axes.text(x, top, label, ha="center", va="bottom", fontsize=7, color=style.TEXT, family=style.FONT_FAMILY)
+        axes.text(x, top, label, ha="center", va="bottom", fontsize=7, color=look.text, family=look.font)
     _spread(axes, len(years))
     axes.margins(y=0.12)
     _legend(axes, handles, min(len(handles), 3))

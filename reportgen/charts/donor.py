@@ -44,9 +44,10 @@ def shared_scale(report: DonorReport) -> float:
 
 def _stack(axes: Axes, positions: list[float], splits: list[Split | None], colour: str, horizontal: bool) -> None:
     """Development bars, with humanitarian bars stacked on them, hatched."""
+    look = style.current()
     dev = [float(s.development.amount) if s else 0.0 for s in splits]
     hum = [float(s.humanitarian.amount) if s else 0.0 for s in splits]
-    hatch, width = style.HUMANITARIAN_HATCH, 0.62
+    hatch, width = look.hatch, 0.62
     if horizontal:
         axes.barh(positions, dev, width, color=colour, linewidth=0)
         axes.barh(positions, hum, width, left=dev, color="white", edgecolor=colour, hatch=hatch, linewidth=0.6)
@@ -56,33 +57,35 @@ def _stack(axes: Axes, positions: list[float], splits: list[Split | None], colou
 
 
 def _style_axes(axes: Axes, family: str, value_axis: Literal["x", "y"], currency: str, locale: str) -> None:
+    look = style.current()
     formatter = FuncFormatter(lambda v, _pos: compact_money(v, currency, locale))
     axis = axes.yaxis if value_axis == "y" else axes.xaxis
     axis.set_major_formatter(formatter)
     axis.set_major_locator(MaxNLocator(nbins=5))
-    axes.tick_params(axis="both", labelsize=style.FONT_SIZE, colors=style.MUTED, length=0)
+    axes.tick_params(axis="both", labelsize=look.size, colors=look.muted, length=0)
     for label in [*axes.get_xticklabels(), *axes.get_yticklabels()]:
         label.set_fontfamily(family)
-    axes.grid(axis=value_axis, color=style.GRID, linewidth=0.5)
+    axes.grid(axis=value_axis, color=look.grid, linewidth=0.5)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left", "bottom"):
         axes.spines[side].set_visible(False)
     axes.spines["left" if value_axis == "x" else "bottom"].set_visible(True)
-    axes.spines["left" if value_axis == "x" else "bottom"].set_color(style.GRID)
+    axes.spines["left" if value_axis == "x" else "bottom"].set_color(look.grid)
 
 
 def _legend(figure: Figure, colour: str, family: str, _: Translate) -> None:
+    look = style.current()
     handles = [
         Patch(facecolor=colour, label=_("Development")),
-        Patch(facecolor="white", edgecolor=colour, hatch=style.HUMANITARIAN_HATCH, label=_("Humanitarian")),
+        Patch(facecolor="white", edgecolor=colour, hatch=look.hatch, label=_("Humanitarian")),
     ]
     figure.legend(
         handles=handles,
         loc="lower center",
         ncol=2,
         frameon=False,
-        prop={"family": family, "size": style.FONT_SIZE},
-        labelcolor=style.TEXT,
+        prop={"family": family, "size": look.size},
+        labelcolor=look.text,
     )
 
 
@@ -114,10 +117,11 @@ def years_alt_text(report: DonorReport, _: Translate = identity) -> str:
 
 def years_chart(report: DonorReport, _: Translate = identity, scale: float | None = None) -> ChartFigure | None:
     """Bars per year of the partner's contributions; None when it has none."""
+    look = style.current()
     if report.period_total is None:
         return None
-    family = style.register_fonts()
-    colour = style.colour(report.colour_index)
+    family = look.register_fonts()
+    colour = look.colour(report.colour_index)
     figure = Figure(figsize=(170 * MM, 64 * MM))
     axes = figure.add_subplot()
     positions = [float(i) for i in range(len(report.years))]
@@ -128,8 +132,8 @@ def years_chart(report: DonorReport, _: Translate = identity, scale: float | Non
         label = compact_money(float(split.total.amount), report.currency, report.locale) if split else _("none")
         height = max(float(split.total.amount), 0.0) if split else 0.0
         axes.text(
-            x, height + top * 0.015, label, ha="center", va="bottom", fontsize=style.FONT_SIZE,
-            color=style.TEXT if split else style.MUTED, family=family,
+            x, height + top * 0.015, label, ha="center", va="bottom", fontsize=look.size,
+            color=look.text if split else look.muted, family=family,
         )  # fmt: skip
     axes.set_xticks(positions, [str(y.year) for y in report.years])
     pad = max(0.0, (MIN_SLOTS - len(positions)) / 2)  # a year or two: narrow bars, centred
@@ -187,10 +191,11 @@ def outcomes_alt_text(report: DonorReport, _: Translate = identity) -> str:
 
 def outcomes_chart(report: DonorReport, _: Translate = identity, scale: float | None = None) -> ChartFigure | None:
     """Horizontal bars of the report year's contributions by outcome; None when there were none."""
+    look = style.current()
     if not report.outcomes:
         return None
-    family = style.register_fonts()
-    colour = style.colour(report.colour_index)
+    family = look.register_fonts()
+    colour = look.colour(report.colour_index)
     bars = outcome_bars(report, _)
     count = len(bars)
     height_mm = 22 + 11 * count
@@ -204,7 +209,7 @@ def outcomes_chart(report: DonorReport, _: Translate = identity, scale: float | 
         axes.text(
             max(float(split.total.amount), 0.0) + right * 0.01, y,
             compact_money(float(split.total.amount), report.currency, report.locale),
-            ha="left", va="center", fontsize=style.FONT_SIZE, color=style.TEXT, family=family,
+            ha="left", va="center", fontsize=look.size, color=look.text, family=family,
         )  # fmt: skip
     labels = [textwrap.fill(label, 30, break_long_words=False) for label, _split in bars]
     axes.set_yticks(positions, labels)
@@ -212,7 +217,7 @@ def outcomes_chart(report: DonorReport, _: Translate = identity, scale: float | 
     axes.set_xlim(0, right)
     _style_axes(axes, family, "x", report.currency, report.locale)
     for label in axes.get_yticklabels():
-        label.set_color(style.TEXT)
+        label.set_color(look.text)
     _legend(figure, colour, family, _)
     caption = _("Contributions of {partner} in {year} by outcome").format(
         partner=report.partner.display_name, year=report.report_year

@@ -70,10 +70,41 @@ def load_data(data: Path, strict: bool) -> Dataset:
     return dataset
 
 
-def render_options(page_size: str, templates: Path | None, archive: bool = False) -> RenderOptions:
+def render_options(
+    page_size: str,
+    templates: Path | None,
+    archive: bool = False,
+    theme: Path | None = None,
+    print_ready: bool = False,
+    two_sided: bool = False,
+) -> RenderOptions:
     from ..options import PageSize, RenderOptions
 
-    return RenderOptions(page_size=PageSize(page_size), templates_dir=templates, archive=archive)
+    return RenderOptions(
+        page_size=PageSize(page_size),
+        templates_dir=templates,
+        archive=archive,
+        theme_dir=theme,
+        print_ready=print_ready,
+        two_sided=two_sided,
+    )
+
+
+def _theme_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """``--theme``: a theme folder, or the name of a built-in theme."""
+    if value is None:
+        return None
+    from ..paths import THEMES_DIR
+    from ..themes import THEME_FILE, built_in
+
+    folder = Path(value)
+    if (folder / THEME_FILE).is_file():
+        return folder
+    if value in built_in():
+        return THEMES_DIR / value
+    raise click.BadParameter(
+        f"{value!r} is neither a folder with {THEME_FILE} nor a built-in theme ({', '.join(built_in())})", ctx, param
+    )
 
 
 data_option = click.option(
@@ -97,6 +128,22 @@ page_size_option = click.option(
     callback=lambda _c, _p, v: "A4" if v.upper() == "A4" else "letter",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+theme_option = click.option(
+    "--theme",
+    metavar="DIR|NAME",
+    callback=_theme_folder,
+    default=None,
+    help="A theme folder or a built-in theme's name (default: the organization's theme, else 'default').",
+)
+print_option = click.option(
+    "--print",
+    "print_ready",
+    is_flag=True,
+    help="For a professional printer: 3 mm bleed, crop and registration marks, the theme's CMYK colours.",
+)
+two_sided_option = click.option(
+    "--two-sided", is_flag=True, help="Two-sided printing: mirrored margins, chapters start on a right-hand page."
+)
 archive_option = click.option(
     "--archive", is_flag=True,
     help="Archival PDF/A-3a with the source data attached (default: PDF/UA-1; or archive: true in organization.yaml).",

@@ -16,8 +16,11 @@ from .app import (
     handle_errors,
     main,
     page_size_option,
+    print_option,
     render_options,
     templates_option,
+    theme_option,
+    two_sided_option,
 )
 
 if TYPE_CHECKING:
@@ -108,7 +111,10 @@ class _Log:
     help="MB a worker process may use while rendering one report before it is stopped (0: no limit).",
 )
 @templates_option
+@theme_option
 @page_size_option
+@print_option
+@two_sided_option
 @archive_option
 @handle_errors
 def batch(
@@ -125,7 +131,10 @@ def batch(
     time_limit: float,
     memory_limit: int,
     templates: Path | None,
+    theme: Path | None,
     page_size: str,
+    print_ready: bool,
+    two_sided: bool,
     archive: bool,
 ) -> None:
     """Make every report the data supports (kind x entity x year x language), incrementally."""
@@ -140,7 +149,7 @@ def batch(
     options = BatchOptions(
         out_dir=out, kinds=tuple(wanted), languages=languages, years=years or None, workers=workers,
         scheduler=scheduler, retry_failed=retry_failed, force=force, compendium=compendium,
-        render=render_options(page_size, templates, archive),
+        render=render_options(page_size, templates, archive, theme, print_ready, two_sided),
         time_limit=time_limit or None, memory_limit=memory_limit or None,
     )  # fmt: skip
     progress = _Bar() if sys.stdout.isatty() else _Log()

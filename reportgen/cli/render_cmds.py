@@ -19,9 +19,12 @@ from .app import (
     load_data,
     main,
     page_size_option,
+    print_option,
     render_options,
     strict_option,
     templates_option,
+    theme_option,
+    two_sided_option,
 )
 
 KINDS = ("brief", "donor", "country")
@@ -38,7 +41,10 @@ locale_option = click.option(
 @click.option("--kinds", default=",".join(KINDS), show_default=True, help="Comma-separated report kinds to make.")
 @lang_option
 @templates_option
+@theme_option
 @page_size_option
+@print_option
+@two_sided_option
 @archive_option
 @strict_option
 @handle_errors
@@ -48,7 +54,10 @@ def build(
     kinds: str,
     lang: str | None,
     templates: Path | None,
+    theme: Path | None,
     page_size: str,
+    print_ready: bool,
+    two_sided: bool,
     archive: bool,
     strict: bool,
 ) -> None:
@@ -66,7 +75,8 @@ def build(
     dataset = load_data(data, strict)
     debug = bool(click.get_current_context().find_root().params.get("debug", False))
     made = failed = 0
-    for result in build_all(dataset, out, render_options(page_size, templates, archive), wanted, lang):
+    options = render_options(page_size, templates, archive, theme, print_ready, two_sided)
+    for result in build_all(dataset, out, options, wanted, lang):
         if result.error is not None:
             failed += 1
             source = dataset.source_of(result.key) or data
@@ -97,7 +107,10 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
         help="PDF to write (default: under output/).",
     )
     @templates_option
+    @theme_option
     @page_size_option
+    @print_option
+    @two_sided_option
     @archive_option
     @strict_option
     @handle_errors
@@ -109,7 +122,10 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
         locale: str | None,
         out_file: Path | None,
         templates: Path | None,
+        theme: Path | None,
         page_size: str,
+        print_ready: bool,
+        two_sided: bool,
         archive: bool,
         strict: bool,
     ) -> None:
@@ -131,7 +147,7 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
             report.report_year,
             lang,
             locale,
-            render_options(page_size, templates, archive),
+            render_options(page_size, templates, archive, theme, print_ready, two_sided),
         )
         click.echo(f"wrote {path}")
 

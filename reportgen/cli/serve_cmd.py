@@ -7,7 +7,18 @@ from pathlib import Path
 
 import click
 
-from .app import data_option, echo_err, handle_errors, main, page_size_option, render_options, templates_option
+from .app import (
+    data_option,
+    echo_err,
+    handle_errors,
+    main,
+    page_size_option,
+    print_option,
+    render_options,
+    templates_option,
+    theme_option,
+    two_sided_option,
+)
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -33,9 +44,22 @@ def _is_loopback(host: str) -> bool:
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@theme_option
 @page_size_option
+@print_option
+@two_sided_option
 @handle_errors
-def serve(data: Path, templates: Path | None, out: Path, host: str, port: int, page_size: str) -> None:
+def serve(
+    data: Path,
+    templates: Path | None,
+    out: Path,
+    host: str,
+    port: int,
+    theme: Path | None,
+    page_size: str,
+    print_ready: bool,
+    two_sided: bool,
+) -> None:
     """Live preview: every report the data supports, refreshed as you edit data, templates and stylesheets."""
     import uvicorn
 
@@ -47,7 +71,7 @@ def serve(data: Path, templates: Path | None, out: Path, host: str, port: int, p
     if not data.is_dir():
         raise UsageError(f"{data}: no such data folder")
     tune_process()
-    workspace = Workspace(data, out, render_options(page_size, templates))
+    workspace = Workspace(data, out, render_options(page_size, templates, False, theme, print_ready, two_sided))
     hosts: tuple[str, ...] = (*LOCAL_HOSTS, host)
     if not _is_loopback(host):
         echo_err(f"warning: serving on {host}: anyone who can reach this machine can read the reports")

@@ -12,7 +12,13 @@ from pathlib import Path
 from ..errors import DataError, Issue, Severity
 from ..model import Dataset, OrganizationFile, Outcome, RejectedOutcome
 from ..timing import stage
-from .checks import check_duplicate_outcomes, check_office_currencies, check_organization, check_outcome
+from .checks import (
+    check_duplicate_outcomes,
+    check_office_currencies,
+    check_organization,
+    check_outcome,
+    check_theme,
+)
 from .lint import lint_across, lint_document, lint_outcome
 from .location import LocatedDocument
 from .source import LOADERS, load_document
@@ -83,6 +89,8 @@ def _load_dataset(root: Path, skip_invalid: bool) -> Dataset:
             return [str(i.get("id")) for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
         errors.extend(check_organization(org_doc, ids("offices"), ids("partners")))
+    if org_doc is not None and org_rest is not None and org_rest.organization.theme:
+        errors.extend(check_theme(org_doc, org_rest.organization.theme, root))
 
     files = _outcome_files(root)
     if not files:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 
-from ..errors import Issue, Severity
+from ..errors import Issue, ReportgenError, Severity
 from ..model import Organization, Outcome
 from .location import LocatedDocument
 
@@ -136,6 +137,24 @@ def check_organization(doc: LocatedDocument, office_ids: list[str], partner_ids:
             if ident in seen:
                 yield _issue(doc, (section, i, "id"), f"duplicate id {ident!r}")
             seen.add(ident)
+
+
+def check_theme(doc: LocatedDocument, name: str, root: Path) -> Iterator[Issue]:
+    """The theme ``organization.theme`` names exists, and its own files are right."""
+    from ..themes import built_in, find_theme, load_theme
+
+    folder = find_theme(name, root)
+    if folder is None:
+        yield doc.issue(
+            ("organization", "theme"),
+            f"no theme {name!r}: neither a folder with theme.yaml under {root} nor a built-in theme "
+            f"({', '.join(built_in())})",
+        )
+        return
+    try:
+        load_theme(folder)
+    except ReportgenError as exc:
+        yield from getattr(exc, "issues", [Issue(str(exc), file=folder)])
 
 
 def check_duplicate_outcomes(docs: list[tuple[Outcome, LocatedDocument]]) -> Iterator[Issue]:

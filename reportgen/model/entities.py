@@ -49,6 +49,7 @@ class Organization(_Model):
     data_as_of: dt.date
     data_source: str | None = None  # printed in footnotes, e.g. "UN Women Transparency Portal"
     archive: bool = False  # produce archival PDF/A-3a (with the source data attached) by default
+    theme: str | None = None  # a built-in theme's name (themes/<name>) or a theme folder relative to the data folder
     links: OnlineLinks = Field(default_factory=OnlineLinks)  # address patterns of the online pages reports link to
 
     _currency = field_validator("currency")(check_currency)

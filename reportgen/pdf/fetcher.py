@@ -1,4 +1,4 @@
-"""WeasyPrint's URL fetcher: serves the project's assets, user templates and inline data.
+"""WeasyPrint's URL fetcher: serves the project's assets, templates, themes and inline data.
 
 Everything else (http, https, ftp, file paths outside the allowed folders, any other
 scheme) is refused with a logged warning naming the URL and the report being rendered.
@@ -50,7 +50,7 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             raise self._refuse(url, "remote file URLs are not allowed")
         path = Path(unquote(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
-            raise self._refuse(url, "outside the project's assets and templates")
+            raise self._refuse(url, "outside the project's assets, templates and themes")
         if not path.is_file():
             raise self._refuse(url, "no such file")
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {})

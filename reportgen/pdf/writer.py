@@ -24,8 +24,9 @@ from weasyprint.text.fonts import FontConfiguration
 from .. import __version__
 from ..errors import RenderError
 from ..options import PageSize, RenderOptions
-from ..paths import ASSETS_DIR, TEMPLATES_DIR
+from ..paths import ASSETS_DIR, DEFAULT_THEME_DIR, TEMPLATES_DIR
 from ..render import HtmlDocument
+from ..themes import load_theme
 from ..timing import stage
 from . import pango_leak
 from .fetcher import SafeFetcher
@@ -43,10 +44,30 @@ def font_config() -> FontConfiguration:
 
 
 def _roots(options: RenderOptions) -> tuple[Path, ...]:
-    roots = [ASSETS_DIR, TEMPLATES_DIR]
-    if options.templates_dir is not None:
-        roots.append(options.templates_dir)
+    """The folders a report may load files from: assets, templates and the themes in use."""
+    roots = [ASSETS_DIR, TEMPLATES_DIR, DEFAULT_THEME_DIR]
+    for folder in (options.templates_dir, options.theme_dir):
+        if folder is not None:
+            roots.append(folder)
     return tuple(roots)
+
+
+def theme_stylesheets(options: RenderOptions) -> tuple[Path, ...]:
+    """The stylesheets after the layout's: two-sided pages and print marks when asked for, the
+    default theme's (every variable), the chosen theme's (what it changes) and, for print,
+    the theme's CMYK colours (where the theme gives them)."""
+    theme = load_theme(options.theme_dir)
+    sheets = []
+    if options.two_sided:
+        sheets.append(STYLESHEET.parent / "two-sided.css")
+    if options.print_ready:
+        sheets.append(STYLESHEET.parent / "print.css")
+    sheets.append(DEFAULT_THEME_DIR / "theme.css")
+    if not theme.is_default:
+        sheets.append(theme.stylesheet)
+    if options.print_ready and theme.print_stylesheet is not None:  # only the chosen theme's inks
+        sheets.append(theme.print_stylesheet)
+    return tuple(sheets)
 
 
 class _NameFile(logging.Filter):
@@ -79,13 +100,17 @@ def _parse(path: Path, fetcher: SafeFetcher) -> CSS:
 
 
 @lru_cache(maxsize=32)
-def _stylesheets(page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str, ...]) -> tuple[CSS, ...]:
+def _stylesheets(
+    page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str, ...], themed: tuple[Path, ...]
+) -> tuple[CSS, ...]:
     """The parsed stylesheets (cached per process; :func:`forget_stylesheets` drops them):
-    report.css, a kind's own, the page size."""
+    report.css, a kind's own, the theme's, the page size."""
     fetcher = SafeFetcher(roots, label="reportgen's stylesheets")
     sheets = [_parse(STYLESHEET, fetcher)]
     for name in extra:
         sheets.append(_parse(STYLESHEET.parent / name, fetcher))
+    for path in themed:
+        sheets.append(_parse(path, fetcher))
     # The paper size, and the same paper turned for wide pages (annex tables with a column per year).
     size_rules = f"@page {{ size: {page_size.value}; }} @page wide {{ size: {page_size.value} landscape; }}"
     sheets.append(CSS(string=size_rules, font_config=font_config()))
@@ -175,7 +200,7 @@ def layout_pdf(
     roots = _roots(options)
     fetcher = SafeFetcher(roots, label=document.title)
     settings: dict[str, object] = {
-        "stylesheets": list(_stylesheets(options.page_size, roots, stylesheets)),
+        "stylesheets": list(_stylesheets(options.page_size, roots, stylesheets, theme_stylesheets(options))),
         "pdf_tags": True,
         "pdf_identifier": b"reportgen",
         "pdf_variant": "pdf/a-3a" if options.archive else "pdf/ua-1",

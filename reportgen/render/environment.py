@@ -9,7 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .. import formatting, labels
@@ -26,12 +27,15 @@ def _version() -> str:
     return __version__
 
 
-def qr_code(url: str) -> str:
-    """A QR code of ``url`` as a ``data:`` URI of vector SVG, for an ``<img>`` (see reportgen.qr).
-    ReportLab is imported on first use, so commands that render nothing do not pay for it."""
+@pass_context
+def qr_code(context: Context, url: str) -> str:
+    """A QR code of ``url`` as a ``data:`` URI of vector SVG, for an ``<img>`` (see reportgen.qr),
+    in black ink only with ``--print``. ReportLab is imported on first use, so commands that
+    render nothing do not pay for it."""
     from ..qr import qr_data_uri
 
-    return qr_data_uri(url)
+    options = context.get("options")
+    return qr_data_uri(url, for_print=bool(getattr(options, "print_ready", False)))
 
 
 def css_string(value: object) -> Markup:
@@ -41,10 +45,12 @@ def css_string(value: object) -> Markup:
 
 
 @lru_cache(maxsize=32)
-def environment(user_templates: Path | None = None, lang: str = "en") -> Environment:
-    """A Jinja environment searching ``user_templates`` first, then the built-in templates,
-    with the fixed text translated into ``lang``."""
-    search = [FileSystemLoader(str(user_templates))] if user_templates else []
+def environment(
+    user_templates: Path | None = None, lang: str = "en", theme_templates: Path | None = None
+) -> Environment:
+    """A Jinja environment searching ``user_templates`` first, then the theme's templates, then
+    the built-in templates, with the fixed text translated into ``lang``."""
+    search = [FileSystemLoader(str(folder)) for folder in (user_templates, theme_templates) if folder]
     search.append(FileSystemLoader(str(TEMPLATES_DIR)))
     env = Environment(
         loader=ChoiceLoader(search),

@@ -1,7 +1,7 @@
 """Render stage: a report model (+ charts, options) -> an HTML document string.
 
-Templates see only the model, the charts and the options; data strings are escaped
-by Jinja's autoescaping.
+Templates see only the model, the charts, the options and the theme; data strings are
+escaped by Jinja's autoescaping.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from ..charts import ChartFigure
 from ..errors import TemplateRenderError
 from ..options import RenderOptions
+from ..themes import load_theme
 from .environment import environment
 
 
@@ -46,11 +47,12 @@ def render_html(
     """Render ``template`` in ``lang`` with the report model; template errors become RenderError.
 
     ``locale`` (``es_MX``) gives the document's language tag (``es-MX``)."""
-    env = environment(options.templates_dir, lang)
+    theme = load_theme(options.theme_dir)
+    env = environment(options.templates_dir, lang, theme.templates)
     tag = locale.replace("_", "-")
     try:
         html = env.get_template(template).render(
-            report=report, charts=charts, options=options, svg_data_uri=svg_data_uri, title=title, lang=tag
+            report=report, charts=charts, options=options, svg_data_uri=svg_data_uri, title=title, lang=tag, theme=theme
         )
     except TemplateError as exc:
         raise template_error(exc, template) from exc

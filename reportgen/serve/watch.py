@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from watchfiles import Change, DefaultFilter, awatch
 
-from ..paths import ASSETS_DIR, TEMPLATES_DIR
+from ..paths import ASSETS_DIR, TEMPLATES_DIR, THEMES_DIR
 from .refs import ReportRef
 from .resources import PREVIEW_FOLDER, template_folders
 
@@ -37,7 +37,10 @@ class _Inputs(DefaultFilter):
 
 
 def watched_folders(server: Server) -> list[Path]:
-    folders = [server.workspace.data_dir, *template_folders(server.workspace.options.templates_dir), ASSETS_DIR]
+    options = server.workspace.options
+    folders = [server.workspace.data_dir, *template_folders(options.templates_dir), ASSETS_DIR, THEMES_DIR]
+    if options.theme_dir is not None:
+        folders.append(options.theme_dir)
     return [folder for folder in dict.fromkeys(f.resolve() for f in folders) if folder.is_dir()]
 
 

@@ -26,12 +26,13 @@ from ..kinds import KIND_MODULES, Report, kind
 from ..load import load_dataset
 from ..model import Dataset
 from ..options import RenderOptions
-from ..paths import ASSETS_DIR
+from ..paths import ASSETS_DIR, THEMES_DIR
 from ..pdf import PageGeometry, forget_stylesheets, layout_pdf
 from ..pipeline import archive_sources, effective_options, report_html
 from ..render.environment import environment
 from ..runtime import report_done
 from ..safe_names import inside
+from ..themes import THEME_FILE, load_theme
 from . import pages as page_pictures
 from .problems import Problem, captured_warnings, from_error, from_internal, from_issue, problem
 from .refs import ReportRef
@@ -117,7 +118,8 @@ class Workspace:
 
     @property
     def roots(self) -> tuple[Path, ...]:
-        return (self.data_dir, *template_folders(self.options.templates_dir), ASSETS_DIR)
+        themes = (THEMES_DIR, self.options.theme_dir) if self.options.theme_dir else (THEMES_DIR,)
+        return (self.data_dir, *template_folders(self.options.templates_dir), ASSETS_DIR, *themes)
 
     # -- loading and validation ------------------------------------------------------------
 
@@ -141,9 +143,15 @@ class Workspace:
         return self.dataset is None
 
     def _resources(self, kind_name: str) -> str:
-        env = environment(self.options.templates_dir, "en")
-        folders = template_folders(self.options.templates_dir)
-        files = template_files(env, kind(kind_name).template, folders) | asset_files()
+        options = effective_options(self.dataset, self.options) if self.dataset is not None else self.options
+        try:
+            theme = load_theme(options.theme_dir)
+        except ReportgenError:  # a broken theme: its report shows the error when rendered
+            theme = load_theme()
+        env = environment(options.templates_dir, "en", theme.templates)
+        folders = (*template_folders(options.templates_dir), *((theme.templates,) if theme.templates else ()))
+        files = template_files(env, kind(kind_name).template, folders) | asset_files() | set(theme.files())
+        files |= set(load_theme().files())  # the default theme's stylesheet is always loaded first
         return self.digests.of_all(files)
 
     def _build(self, kind_name: str, key: str, year: int, lang: str | None, resources: str) -> Entry:
@@ -221,8 +229,13 @@ class Workspace:
         folders = [folder.resolve() for folder in template_folders(self.options.templates_dir)]
         if any(path.is_relative_to(folder) for path in paths for folder in folders):
             environment.cache_clear()  # a new override file must be found, not the cached built-in one
-        if any(path.is_relative_to(ASSETS_DIR.resolve()) for path in paths):
+        looks = [ASSETS_DIR.resolve(), THEMES_DIR.resolve()]
+        if self.options.theme_dir is not None:
+            looks.append(self.options.theme_dir.resolve())
+        in_theme = any((parent / THEME_FILE).is_file() for path in paths for parent in path.parents)
+        if in_theme or any(path.is_relative_to(look) for path in paths for look in looks):
             forget_stylesheets()
+            environment.cache_clear()  # a theme's template overrides
         if any(path.is_relative_to(self.data_dir.resolve()) for path in paths):
             self.reload_data()
         return self.refresh()

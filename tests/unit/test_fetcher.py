@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reportgen.paths import ASSETS_DIR, FONTS_DIR
+from reportgen.paths import ASSETS_DIR, DEFAULT_THEME_DIR, FONTS_DIR
 from reportgen.pdf.fetcher import RefusedURL, SafeFetcher
 
 from ..recorder import Recorder, recording_server
@@ -20,7 +20,7 @@ from ..recorder import Recorder, recording_server
 
 @pytest.fixture
 def fetcher() -> SafeFetcher:
-    return SafeFetcher(roots=[ASSETS_DIR])
+    return SafeFetcher(roots=[ASSETS_DIR, DEFAULT_THEME_DIR])
 
 
 def a_font() -> Path:
@@ -38,7 +38,7 @@ def fetched_bytes(fetcher: SafeFetcher, url: str) -> bytes:
     return content
 
 
-def test_font_under_assets_is_served(fetcher: SafeFetcher) -> None:
+def test_a_theme_font_is_served(fetcher: SafeFetcher) -> None:
     font = a_font()
     assert fetched_bytes(fetcher, font.as_uri()) == font.read_bytes()
     assert fetcher.refused == []

@@ -163,3 +163,21 @@ def test_a_removed_report_says_so_in_its_open_page(client: TestClient, workspace
     assert fragment.status_code == 404 and "no such report any more" in fragment.text
     assert "<html" not in fragment.text  # a fragment, swapped into the open page
     assert f'data-report="{OTHER_BRIEF.id}"' not in client.get("/fragment/index").text
+
+
+def test_a_theme_edit_rerenders_every_kind(data_copy: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from reportgen.paths import THEMES_DIR
+
+    theme = tmp_path / "theme"
+    shutil.copytree(THEMES_DIR / "meridian", theme)
+    workspace = Workspace(data_copy, tmp_path / "out", RenderOptions(theme_dir=theme))
+    before = workspace.preview(BRIEF).render
+    assert before is not None
+    css = theme / "theme.css"
+    css.write_text(css.read_text().replace("--primary: #1e4d3a;", "--primary: #3a1e4d;", 1))
+    changed = workspace.apply([css])
+    assert _kinds(changed) == {"brief", "donor", "country"}
+    after = workspace.preview(BRIEF).render
+    assert after is not None and after.fingerprint != before.fingerprint and after.data != before.data
