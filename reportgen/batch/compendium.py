@@ -74,8 +74,9 @@ def write_compendiums(
     written and a message for each that could not be (the others are still written)."""
     from ..build.language import resolve
     from ..options import RenderOptions
+    from ..pipeline import effective_options
 
-    render_options = getattr(options, "render", RenderOptions())
+    render_options = effective_options(dataset, getattr(options, "render", RenderOptions()))  # the reports' theme
     written: list[Path] = []
     failed: list[str] = []
     for (office_id, year, language), entries in sorted(_groups(dataset, manifest).items()):

@@ -245,7 +245,7 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
             if stop_signals:  # a stop that a finalizer swallowed: stop now, keeping what is finished
                 raise Interrupted(stop_signals[0])
 
-        resources = resources_fingerprint(render.templates_dir, effective_options(dataset, render).theme_dir)
+        resources = resources_fingerprint(render.templates_dir, render.theme_dir)
         jobs = plan(dataset, options.kinds, options.languages, options.years)
         jobs = sorted({*jobs, *_jobs_of_rejected(dataset, options)})
         check_distinct((f"{job.kind} {job.key!r} {job.year}", job.path(out_dir)) for job in jobs)

@@ -224,3 +224,20 @@ def test_a_broken_theme_is_located(tmp_path: Path) -> None:
 
     bad_option = run("brief", "mex-justice", "--data", str(ROOT / "data"), "--theme", "nowhere")
     assert bad_option.returncode == 2 and "neither a folder with theme.yaml nor a built-in theme" in bad_option.stderr
+
+
+def test_a_batch_and_its_compendiums_follow_the_organizations_theme(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    organization = data / "organization.yaml"
+    organization.write_text(
+        organization.read_text().replace("  currency: USD\n", "  currency: USD\n  theme: meridian\n", 1)
+    )
+    out = tmp_path / "out"
+    made = run("batch", "--data", str(data), "--out", str(out), "--kinds", "country", "--year", "2024", "--compendium")
+    assert made.returncode == 0, made.stderr
+    compendiums = sorted((out / "compendiums").glob("*.pdf"))
+    assert compendiums
+    for path in [*compendiums, *sorted((out / "countries").glob("*.pdf"))]:
+        families = {squash(name) for name in fonts(path)}
+        assert families and not any("inter" in name for name in families), (path.name, families)
