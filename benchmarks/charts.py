@@ -104,7 +104,7 @@ def _capturing(into: list[dict[str, tuple[str, float]]]) -> Iterator[None]:
 def _render(html: str) -> tuple[float, int]:
     """Seconds to lay out and write ``html`` with the brief's stylesheets, and the PDF's bytes."""
     options = RenderOptions()
-    sheets = list(writer._stylesheets(options.page_size, writer._roots(options), ()))
+    sheets = list(writer._stylesheets(options.page_size, writer._roots(options), (), writer.theme_stylesheets(options)))
     start = time.perf_counter()
     document = weasyprint.HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/").render(
         stylesheets=sheets, font_config=writer.font_config(), pdf_tags=True, pdf_variant="pdf/ua-1"

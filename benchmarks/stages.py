@@ -131,7 +131,8 @@ class _Floor:
         model = report_kind.build(dataset, key, year, None, None)
         self.html = report_html(report_kind, model, options).html
         roots = writer._roots(options)
-        self.stylesheets = list(writer._stylesheets(options.page_size, roots, report_kind.stylesheets))
+        themed = writer.theme_stylesheets(options)
+        self.stylesheets = list(writer._stylesheets(options.page_size, roots, report_kind.stylesheets, themed))
 
     def run(self) -> tuple[float, float, int, int]:
         """(layout seconds, write seconds, pages, bytes); the write includes collecting the
