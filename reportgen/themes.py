@@ -207,10 +207,12 @@ def built_in() -> list[str]:
 
 
 def find_theme(name: str, data_root: Path) -> Path | None:
-    """The folder ``organization.theme`` names: a folder relative to the data folder, else a
-    built-in theme; None when there is neither."""
-    local = (data_root / name).resolve()
-    if (local / THEME_FILE).is_file():
+    """The folder ``organization.theme`` names: a folder inside the data folder, else a built-in
+    theme; None when there is neither. Data never points outside its folder: a theme's files
+    may be loaded into the PDF, so ``../elsewhere`` or an absolute path finds nothing."""
+    root = data_root.resolve()
+    local = (root / name).resolve()
+    if local.is_relative_to(root) and not Path(name).is_absolute() and (local / THEME_FILE).is_file():
         return local
     if "/" not in name and "\\" not in name and (THEMES_DIR / name / THEME_FILE).is_file():
         return THEMES_DIR / name

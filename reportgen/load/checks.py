@@ -147,8 +147,8 @@ def check_theme(doc: LocatedDocument, name: str, root: Path) -> Iterator[Issue]:
     if folder is None:
         yield doc.issue(
             ("organization", "theme"),
-            f"no theme {name!r}: neither a folder with theme.yaml under {root} nor a built-in theme "
-            f"({', '.join(built_in())})",
+            f"no theme {name!r}: neither a folder with theme.yaml inside the data folder {root} nor a "
+            f"built-in theme ({', '.join(built_in())})",
         )
         return
     try:

@@ -222,6 +222,12 @@ def test_a_broken_theme_is_located(tmp_path: Path) -> None:
     assert f"{theme_line}: error: organization.theme: no theme 'nowhere'" in unknown.stdout + unknown.stderr
     assert "meridian" in unknown.stdout + unknown.stderr  # the built-in themes are named
 
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(DEFAULT_THEME_DIR, outside)  # a real theme, but outside the data folder
+    organization.write_text(original.replace("  currency: USD\n", "  currency: USD\n  theme: ../elsewhere\n", 1))
+    escaping = run("check", "--data", str(data))
+    assert escaping.returncode == 2 and "organization.theme: no theme '../elsewhere'" in escaping.stdout
+
     bad_option = run("brief", "mex-justice", "--data", str(ROOT / "data"), "--theme", "nowhere")
     assert bad_option.returncode == 2 and "neither a folder with theme.yaml nor a built-in theme" in bad_option.stderr
 
