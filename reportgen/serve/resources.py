@@ -56,6 +56,25 @@ def _files_in(folders: Iterable[Path]) -> set[Path]:
     }
 
 
+#: (file, its modification time and size) -> the templates it names: parsed once per version.
+_REFERENCES: dict[tuple[str, int, int], list[str | None]] = {}
+
+
+def _references(env: Environment, source: str, filename: str | None) -> list[str | None]:
+    """The templates ``source`` extends, includes and imports (None: a name computed at render time)."""
+    try:
+        stat = Path(filename).stat() if filename else None
+    except OSError:
+        stat = None
+    key = (filename or "", stat.st_mtime_ns, stat.st_size) if stat is not None else None
+    if key is not None and key in _REFERENCES:
+        return _REFERENCES[key]
+    referenced = list(meta.find_referenced_templates(env.parse(source)))
+    if key is not None:
+        _REFERENCES[key] = referenced
+    return referenced
+
+
 def template_files(env: Environment, name: str, folders: Iterable[Path]) -> set[Path]:
     """The files rendering template ``name`` reads: itself and what it extends, includes and
     imports, as the environment's loader finds them (a user's override before the built-in
@@ -76,7 +95,7 @@ def template_files(env: Environment, name: str, folders: Iterable[Path]) -> set[
         if filename:
             found.add(Path(filename))
         try:
-            referenced = list(meta.find_referenced_templates(env.parse(source)))
+            referenced = _references(env, source, filename)
         except TemplateSyntaxError:
             return found | _files_in(folders)
         if None in referenced:
