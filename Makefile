@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup setup-test demo test lint typecheck readme-images messages clean bench bench-quick
+.PHONY: setup setup-test demo test lint typecheck readme-images messages clean bench bench-quick bench-preview
 
 setup:
 	@scripts/setup.sh
@@ -33,6 +33,10 @@ test: setup-test lint typecheck
 # bench-quick (10 outcomes) is a smoke check: its results stay in the git-ignored benchmarks/.work/.
 bench: setup
 	$(BIN)/python benchmarks/run.py --note "$(NOTE)"
+
+# The live preview's refresh time (benchmarks/preview.py: headless Chromium, against the PDF alone).
+bench-preview: setup-test
+	$(BIN)/python benchmarks/preview.py
 
 bench-quick: setup
 	$(BIN)/python benchmarks/run.py --quick --results benchmarks/.work/quick-results --note "$(NOTE)"
