@@ -55,6 +55,20 @@ def rgb(colour: str) -> tuple[float, float, float]:
     return tuple(round(int(colour[i : i + 2], 16) / 255, 3) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
+def naming(original: str, theme: str) -> str:
+    """``organization.yaml``'s text with ``theme:`` added to the organization."""
+    return original.replace("  currency: USD\n", f"  currency: USD\n  theme: {theme}\n", 1)
+
+
+def data_naming(tmp_path: Path, theme: str) -> Path:
+    """A copy of the bundled data whose organization names ``theme``."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    organization = data / "organization.yaml"
+    organization.write_text(naming(organization.read_text(), theme))
+    return data
+
+
 def squash(name: str) -> str:
     """A font name without case, spaces or hyphens: "EB Garamond" and "/ABCDEF+EB-Garamond" meet."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
@@ -147,12 +161,7 @@ def test_charts_take_the_themes_palette_and_font(themed: tuple[Path, Path]) -> N
 
 
 def test_the_organization_names_its_theme_and_the_option_wins(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    organization = data / "organization.yaml"
-    organization.write_text(
-        organization.read_text().replace("  currency: USD\n", "  currency: USD\n  theme: meridian\n", 1)
-    )
+    data = data_naming(tmp_path, "meridian")
     named = tmp_path / "named.pdf"
     assert run("brief", "mex-justice", "--data", str(data), "--out", str(named)).returncode == 0
     assert any("ebgaramond" in squash(name) for name in fonts(named))
@@ -184,9 +193,7 @@ def test_theme_new_copies_the_default_and_a_data_folder_can_carry_its_theme(tmp_
     css = folder / "theme.css"
     css.write_text(css.read_text().replace("--primary: #0b3d6e;", "--primary: #6a1b4d;", 1))
     organization = data / "organization.yaml"
-    organization.write_text(
-        organization.read_text().replace("  currency: USD\n", "  currency: USD\n  theme: themes/acme\n", 1)
-    )
+    organization.write_text(naming(organization.read_text(), "themes/acme"))
     edited = tmp_path / "edited.pdf"
     assert run("brief", "mex-justice", "--data", str(data), "--out", str(edited)).returncode == 0
     assert rgb("#6a1b4d") in fill_colours(edited, 0)
@@ -202,7 +209,7 @@ def test_a_broken_theme_is_located(tmp_path: Path) -> None:
     settings.write_text(text.replace('  text: "#1f2933"', '  text: "dark grey"', 1))
     organization = data / "organization.yaml"
     original = organization.read_text()
-    organization.write_text(original.replace("  currency: USD\n", "  currency: USD\n  theme: themes/broken\n", 1))
+    organization.write_text(naming(original, "themes/broken"))
     checked = run("check", "--data", str(data))
     output = checked.stdout + checked.stderr
     line = text.splitlines().index('  text: "#1f2933"') + 1
@@ -215,7 +222,7 @@ def test_a_broken_theme_is_located(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert f"{font_line}: error: charts.font_files[4]: no file 'fonts/Missing.otf'" in missing.stdout + missing.stderr
 
-    organization.write_text(original.replace("  currency: USD\n", "  currency: USD\n  theme: nowhere\n", 1))
+    organization.write_text(naming(original, "nowhere"))
     unknown = run("check", "--data", str(data))
     theme_line = organization.read_text().splitlines().index("  theme: nowhere") + 1
     assert unknown.returncode == 2
@@ -224,7 +231,7 @@ def test_a_broken_theme_is_located(tmp_path: Path) -> None:
 
     outside = tmp_path / "elsewhere"
     shutil.copytree(DEFAULT_THEME_DIR, outside)  # a real theme, but outside the data folder
-    organization.write_text(original.replace("  currency: USD\n", "  currency: USD\n  theme: ../elsewhere\n", 1))
+    organization.write_text(naming(original, "../elsewhere"))
     escaping = run("check", "--data", str(data))
     assert escaping.returncode == 2 and "organization.theme: no theme '../elsewhere'" in escaping.stdout
 
@@ -233,12 +240,7 @@ def test_a_broken_theme_is_located(tmp_path: Path) -> None:
 
 
 def test_a_batch_and_its_compendiums_follow_the_organizations_theme(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    organization = data / "organization.yaml"
-    organization.write_text(
-        organization.read_text().replace("  currency: USD\n", "  currency: USD\n  theme: meridian\n", 1)
-    )
+    data = data_naming(tmp_path, "meridian")
     out = tmp_path / "out"
     made = run("batch", "--data", str(data), "--out", str(out), "--kinds", "country", "--year", "2024", "--compendium")
     assert made.returncode == 0, made.stderr
