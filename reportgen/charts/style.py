@@ -129,8 +129,3 @@ def from_theme(theme: Theme) -> ChartStyle:
         size=charts.size,
         inks=inks,
     )
-
-
-def colour(index: int) -> str:
-    """Partner colour ``index`` of the style in force."""
-    return current().colour(index)

@@ -52,7 +52,3 @@ class Hub:
                     yield ": keep-alive\n\n"
         finally:
             del self._pages[number]
-
-    @property
-    def count(self) -> int:
-        return len(self._pages)

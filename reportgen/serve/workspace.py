@@ -304,7 +304,3 @@ class Workspace:
         while len(self._pictures) > MAX_PICTURES:
             self._pictures.popitem(last=False)
         return png
-
-    def pdf_of(self, ref: ReportRef) -> Render | None:
-        """The latest render of ``ref`` (its PDF is on disk at ``render.path``)."""
-        return self.renders.get(ref)

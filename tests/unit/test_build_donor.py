@@ -305,7 +305,7 @@ def test_charts_share_one_scale_and_the_partners_colour(dataset: Dataset, report
     largest = max(y.split.total.amount for y in report.years if y.split is not None)
     assert shared_scale(report) >= float(largest)
     assert report.colour_index == list(dataset.partners).index(report.partner.id)
-    colour = style.colour(report.colour_index).lower()
+    colour = style.current().colour(report.colour_index).lower()
     for chart in charts.values():
         assert colour in chart.svg.lower()
 

@@ -116,7 +116,7 @@ def test_pdf_link_serves_the_written_file(client: TestClient, workspace: Workspa
     pdf = client.get(f"/pdf/{BRIEF.id}")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content == (workspace.out_dir / "briefs" / "mex-justice.pdf").read_bytes()
-    render = workspace.pdf_of(BRIEF)
+    render = workspace.renders.get(BRIEF)
     assert render is not None
     picture = client.get(f"/page/{render.fingerprint}/1.png")
     assert picture.headers["content-type"] == "image/png" and picture.content.startswith(b"\x89PNG")
