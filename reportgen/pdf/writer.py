@@ -70,15 +70,21 @@ def theme_stylesheets(options: RenderOptions) -> tuple[Path, ...]:
     return tuple(sheets)
 
 
+#: The attribute naming the stylesheet on a warning logged while it was parsed.
+STYLESHEET_ATTRIBUTE = "reportgen_stylesheet"
+
+
 class _NameFile(logging.Filter):
-    """Prefix WeasyPrint's messages with the stylesheet being parsed: its own say only
-    "Ignored `colour: red` at 12:5", without the file."""
+    """Prefix WeasyPrint's messages with the stylesheet being parsed (its own say only
+    "Ignored `colour: red` at 12:5", without the file), and name it on the record for code
+    that collects the warnings (the live preview locates them)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
 
     def filter(self, record: logging.LogRecord) -> bool:
+        setattr(record, STYLESHEET_ATTRIBUTE, (self.path, record.getMessage()))
         record.msg, record.args = f"{self.path}: {record.getMessage()}", None
         return True
 

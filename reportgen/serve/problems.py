@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError, Issue, ReportgenError, Severity, TemplateRenderError
+from ..pdf.writer import STYLESHEET_ATTRIBUTE
 
 #: Lines of context shown around the line a problem points at.
 CONTEXT_LINES = 2
@@ -108,7 +109,7 @@ def from_internal(exc: BaseException) -> Problem:
     return problem(f"internal error: {type(exc).__name__}: {exc}")
 
 
-_LOCATED = re.compile(r"^(?P<file>/[^:]+\.css): (?P<rest>.*? at (?P<line>\d+):\d+.*)$", re.DOTALL)
+_AT_LINE = re.compile(r" at (\d+):\d+")  # WeasyPrint's "Ignored `x` at 12:5, ..."
 
 
 class _Collect(logging.Handler):
@@ -140,12 +141,16 @@ def captured_warnings(roots: Iterable[Path]) -> Iterator[list[Problem]]:
         for logger in loggers:
             logger.removeHandler(handler)
         for record in handler.records:
-            found.append(_warning(record.getMessage(), roots))
+            found.append(_warning(record, roots))
 
 
-def _warning(message: str, roots: tuple[Path, ...]) -> Problem:
-    located = _LOCATED.match(message)
-    if located is None:
-        return problem(message, Severity.WARNING)
-    file, line = Path(located["file"]), int(located["line"])
-    return Problem(Issue(located["rest"], file, line, severity=Severity.WARNING), quote(file, line, roots))
+def _warning(record: logging.LogRecord, roots: tuple[Path, ...]) -> Problem:
+    """A logged warning; one met while parsing a stylesheet is located in it (the writer names
+    the stylesheet on the record, WeasyPrint the line in its message)."""
+    parsed: tuple[Path, str] | None = getattr(record, STYLESHEET_ATTRIBUTE, None)
+    if parsed is None:
+        return problem(record.getMessage(), Severity.WARNING)
+    file, message = parsed
+    at_line = _AT_LINE.search(message)
+    line = int(at_line.group(1)) if at_line else None
+    return Problem(Issue(message, file, line, severity=Severity.WARNING), quote(file, line, roots))

@@ -181,3 +181,15 @@ def test_a_theme_edit_rerenders_every_kind(data_copy: Path, tmp_path: Path) -> N
     assert _kinds(changed) == {"brief", "donor", "country"}
     after = workspace.preview(BRIEF).render
     assert after is not None and after.fingerprint != before.fingerprint and after.data != before.data
+
+
+def test_a_stylesheet_warning_is_located_in_the_stylesheet(tmp_path: Path) -> None:
+    from reportgen.serve.problems import captured_warnings
+
+    sheet = tmp_path / "broken.css"
+    sheet.write_text("p {\n  color: reed;\n}\n")
+    with captured_warnings([tmp_path]) as found:
+        _parse(sheet, SafeFetcher([tmp_path]))
+    assert [(p.severity, p.file, p.line) for p in found] == [("warning", str(sheet), 2)]
+    assert "reed" in found[0].message and not found[0].message.startswith(str(sheet))  # said once, not twice
+    assert [line.number for line in found[0].excerpt if line.marked] == [2]
