@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pikepdf
 from pypdf import PdfReader
 
 
@@ -157,3 +158,43 @@ def articles(pdf: TaggedPdf) -> list[tuple[str, str]]:
             heading, body = merged[-1]
             merged[-1] = (heading, norm(body + " " + art.text))
     return merged
+
+
+@dataclass(frozen=True)
+class ColourSet:
+    """A colour set by a content stream: ``rgb`` (rg/RG) or ``cmyk`` (scn/SCN with four
+    components), on which page, and whether in the page's own stream or in a form it draws."""
+
+    page: int
+    space: str
+    values: tuple[float, ...]
+    on_page: bool
+
+
+def _numbers(operands: Any) -> tuple[float, ...]:
+    return tuple(round(float(value), 3) for value in operands)
+
+
+def colours(path: Path) -> list[ColourSet]:
+    """Every RGB and CMYK colour the PDF's pages set, forms (charts, pictures, marks) included."""
+    found: list[ColourSet] = []
+    with pikepdf.open(path) as pdf:
+        seen: set[tuple[int, int]] = set()
+
+        def walk(owner: pikepdf.Object, page: int, on_page: bool) -> None:
+            for op in pikepdf.parse_content_stream(owner):
+                name = str(op.operator)
+                if name in ("rg", "RG"):
+                    found.append(ColourSet(page, "rgb", _numbers(op.operands), on_page))
+                elif name in ("scn", "SCN") and len(op.operands) == 4:
+                    found.append(ColourSet(page, "cmyk", _numbers(op.operands), on_page))
+            resources = owner.get("/Resources")
+            if resources is not None and "/XObject" in resources:
+                for xobject in resources.XObject.values():
+                    if xobject.objgen not in seen and xobject.get("/Subtype") == "/Form":
+                        seen.add(xobject.objgen)
+                        walk(xobject, page, False)
+
+        for index, page in enumerate(pdf.pages):
+            walk(page.obj, index, True)
+    return found

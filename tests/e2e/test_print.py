@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pdfplumber
-import pikepdf
 import pypdfium2 as pdfium
 import pytest
 import yaml
@@ -16,6 +15,8 @@ from pypdf import PdfReader
 
 from reportgen.paths import THEMES_DIR
 from reportgen.verify import verify
+
+from ..pdfread import colours
 
 ROOT = Path(__file__).resolve().parents[2]
 MM = 72 / 25.4
@@ -46,29 +47,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def colour_ops(path: Path) -> tuple[list[tuple[float, ...]], int]:
     """(CMYK colours set anywhere, count of RGB colours set in the pages' own content)."""
-    cmyk: list[tuple[float, ...]] = []
-    rgb = 0
-    with pikepdf.open(path) as pdf:
-        seen: set[tuple[int, int]] = set()
-
-        def walk(owner: pikepdf.Object, top: bool) -> None:
-            nonlocal rgb
-            for op in pikepdf.parse_content_stream(owner):
-                name = str(op.operator)
-                if name in ("scn", "SCN") and len(op.operands) == 4:
-                    cmyk.append(tuple(round(float(v), 3) for v in op.operands))
-                elif name in ("rg", "RG") and top:
-                    rgb += 1
-            resources = owner.get("/Resources")
-            if resources is not None and "/XObject" in resources:
-                for xobject in resources.XObject.values():
-                    if xobject.objgen not in seen and xobject.get("/Subtype") == "/Form":
-                        seen.add(xobject.objgen)
-                        walk(xobject, False)
-
-        for page in pdf.pages:
-            walk(page.obj, True)
-    return cmyk, rgb
+    found = colours(path)
+    return [c.values for c in found if c.space == "cmyk"], sum(c.space == "rgb" and c.on_page for c in found)
 
 
 def test_print_adds_3mm_bleed_and_crop_marks_and_screen_output_has_none(pdfs: dict[str, Path]) -> None:

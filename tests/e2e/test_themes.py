@@ -10,14 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pikepdf
 import pytest
 import yaml
 
 from reportgen.paths import DEFAULT_THEME_DIR, THEMES_DIR
 from reportgen.verify import verify
 
-from ..pdfread import TaggedPdf, fonts, norm
+from ..pdfread import TaggedPdf, colours, fonts, norm
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"brief": "briefs/mex-justice.pdf", "donor": "donors/sweden-2024.pdf", "country": "countries/mex-2024.pdf"}
@@ -41,14 +40,9 @@ def css_variable(folder: Path, name: str) -> str:
     raise AssertionError(name)
 
 
-def fill_colours(path: Path, page: int) -> set[tuple[float, float, float]]:
+def fill_colours(path: Path, page: int) -> set[tuple[float, ...]]:
     """RGB fill and stroke colours set on a page's own content stream."""
-    with pikepdf.open(path) as pdf:
-        return {
-            tuple(round(float(value), 3) for value in op.operands)  # type: ignore[misc]
-            for op in pikepdf.parse_content_stream(pdf.pages[page])
-            if str(op.operator) in ("rg", "RG")
-        }
+    return {c.values for c in colours(path) if c.page == page and c.on_page and c.space == "rgb"}
 
 
 def rgb(colour: str) -> tuple[float, float, float]:
