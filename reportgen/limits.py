@@ -62,6 +62,12 @@ class Limits:
     )  # fmt: skip
     xlsx_max_rows: int = _limit(200_000, "rows read from one sheet, empty rows between data included", "XLSX")
     xlsx_max_cells: int = _limit(2_000_000, "cells read from one sheet, empty cells within rows included", "XLSX")
+    theme_file_max_bytes: int = _limit(
+        2 * MiB, "size of one theme file (theme.yaml, theme.css, print.css, a stylesheet it imports), from stat",
+        "themes",
+    )  # fmt: skip
+    font_max_bytes: int = _limit(32 * MiB, "size of one font file of a theme or the assets, from stat", "themes")
+    image_max_bytes: int = _limit(16 * MiB, "size of one logo or picture a report loads, from stat", "themes")
     iati_max_bytes: int = _limit(GiB, "size of one IATI XML file to import (it is read as a stream)", "IATI XML")
     iati_max_depth: int = _limit(64, "nesting of XML elements", "IATI XML")
     iati_max_activity_elements: int = _limit(2_000_000, "XML elements in one iati-activity", "IATI XML")
