@@ -10,8 +10,8 @@ Which transactions feed which figure (see ``docs/iati.md``):
   to incoming funds;
 - type 4 *expenditure* -> resources' expenditure per year;
 - type 3 *disbursement* -> disbursements per year x currency, kept apart;
-- budgets -> resources' budget per year (revised over original for the same period,
-  then committed over indicative); other transaction types are not used.
+- budgets -> resources' budget per year, never counting money twice (the rules are in
+  ``budgets.py``); other transaction types are not used.
 
 Amounts are never converted: a figure whose parts are in different currencies is left
 out with a note rather than added up.
@@ -19,7 +19,6 @@ out with a note rather than added up.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import codes
+from .budgets import budget_sums
 from .partners import PartnerBook
 from .records import Activity, Budget, Note, Transaction
 
@@ -157,37 +157,5 @@ def _single_currency(
     return out
 
 
-def budget_year(start: dt.date, end: dt.date) -> int:
-    """The calendar year holding most days of the period (the earliest on ties)."""
-    best, best_days = start.year, -1
-    for year in range(start.year, end.year + 1):
-        days = (min(end, dt.date(year, 12, 31)) - max(start, dt.date(year, 1, 1))).days + 1
-        if days > best_days:
-            best, best_days = year, days
-    return best
-
-
 def _budgets_by_year(budgets: list[Budget], notes: list[Note]) -> dict[int, tuple[Decimal, str]]:
-    by_period: dict[tuple[dt.date, dt.date], list[Budget]] = defaultdict(list)
-    for budget in budgets:
-        by_period[(budget.start, budget.end)].append(budget)
-    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for (start, end), candidates in by_period.items():
-        rank = [(b.type == codes.BUDGET_REVISED, b.status == codes.BUDGET_COMMITTED) for b in candidates]
-        best = max(rank)
-        chosen = candidates[rank.index(best)]
-        if rank.count(best) > 1:
-            notes.append(
-                Note(
-                    f"{rank.count(best)} budgets for {start}-{end} of the same type and status; kept the first",
-                    chosen.line,
-                    "budget",
-                )
-            )
-        year = budget_year(start, end)
-        if (end - start).days > 366:
-            notes.append(
-                Note(f"budget period {start} to {end} is longer than a year; counted in {year}", chosen.line, "budget")
-            )
-        sums[year][chosen.currency] += chosen.value
-    return _single_currency(sums, "budget", notes)
+    return _single_currency(budget_sums(budgets, notes), "budget", notes)

@@ -10,8 +10,8 @@ import yaml
 
 from reportgen.errors import UsageError
 from reportgen.iati import ImportSummary, import_file
+from reportgen.iati.budgets import budget_year
 from reportgen.iati.ids import make_id
-from reportgen.iati.money import budget_year
 from reportgen.load import load_dataset
 from reportgen.model import Dataset, Outcome
 
@@ -50,6 +50,51 @@ def test_budgets_revised_over_original_then_committed_over_indicative(tmp_path: 
     _summary, dataset = run(tmp_path, activity(body=body))
     got = {line.year: line.budget.total for line in only(dataset).resources if line.budget}
     assert got == {2021: Decimal("300"), 2022: Decimal("70.25"), 2023: Decimal("30.30")}
+
+
+def test_an_annual_budget_and_its_quarters_count_once(tmp_path: Path) -> None:
+    # the UNICEF pattern: a budget for the year and the four quarters that break it down
+    quarters = [("01-01", "03-31"), ("04-01", "06-30"), ("07-01", "09-30"), ("10-01", "12-31")]
+    body = budget("2022-01-01", "2022-12-31", "1000", status="2")
+    body += "".join(budget(f"2022-{a}", f"2022-{b}", "250", status="2") for a, b in quarters)
+    summary, dataset = run(tmp_path, activity(body=body))
+    got = {line.year: line.budget.total for line in only(dataset).resources if line.budget}
+    assert got == {2022: Decimal("1000")}
+    text = summary.text()
+    assert text.count("lies within the budget 2022-01-01 to 2022-12-31 (1000 USD") == 4
+    assert "the covering budget is counted, not the part" in text
+
+
+def test_a_revised_budget_replaces_the_original_and_the_summary_says_so(tmp_path: Path) -> None:
+    body = budget("2023-01-01", "2023-12-31", "4925478", kind="1") + budget(
+        "2023-01-01", "2023-12-31", "5925478", kind="2"
+    )
+    summary, dataset = run(tmp_path, activity(body=body))
+    got = {line.year: line.budget.total for line in only(dataset).resources if line.budget}
+    assert got == {2023: Decimal("5925478")}
+    assert "2 budgets for 2023-01-01-2023-12-31: counted the revised indicative one (5925478 USD)" in summary.text()
+
+
+def test_overlapping_budgets_that_do_not_nest_are_not_added_and_their_year_gets_none(tmp_path: Path) -> None:
+    body = budget("2021-01-01", "2021-08-31", "10") + budget("2021-06-01", "2021-12-31", "20")
+    body += budget("2021-02-01", "2021-03-31", "3")  # inside the first: never counted either way
+    body += budget("2022-01-01", "2022-12-31", "5")
+    summary, dataset = run(tmp_path, activity(body=body))
+    got = {line.year: line.budget.total for line in only(dataset).resources if line.budget}
+    assert got == {2022: Decimal("5")}
+    text = summary.text()
+    assert "budget 2021-01-01 to 2021-08-31 (10 USD, line" in text
+    assert "without either containing the other: not added, and 2021 gets no budget" in text
+
+
+def test_a_budget_longer_than_a_year_is_not_put_in_one_year(tmp_path: Path) -> None:
+    # UNOPS publishes single budgets of 15, 57 and 104 months
+    body = budget("2019-01-01", "2023-09-30", "5700000") + budget("2024-01-01", "2024-12-31", "800")
+    summary, dataset = run(tmp_path, activity(body=body, end="2024-12-31"))
+    got = {line.year: line.budget.total for line in only(dataset).resources if line.budget}
+    assert got == {2024: Decimal("800")}
+    assert "budget 2019-01-01 to 2023-09-30 (5700000 USD, line" in summary.text()
+    assert "covers 1734 days, more than a year" in summary.text()
 
 
 def test_a_budget_counts_in_the_year_holding_most_of_its_days() -> None:
