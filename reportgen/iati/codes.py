@@ -82,6 +82,8 @@ DAC_REGIONS: dict[str, str] = {
 }
 
 GLOBAL_OFFICE = ("global", "Global (no recipient country)")
+#: The office of an activity whose only recipient-country codes name no country (``XX``).
+UNKNOWN_COUNTRY_OFFICE = ("country-not-recognised", "Recipient country not recognised")
 
 #: Transaction types (TransactionType codelist) the importer uses.
 INCOMING_FUNDS, OUTGOING_COMMITMENT, DISBURSEMENT, EXPENDITURE, INCOMING_COMMITMENT = "1", "2", "3", "4", "11"

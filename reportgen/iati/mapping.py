@@ -12,15 +12,15 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from ..sdg import TARGETS
 from . import codes
+from .countries import SOURCE, country
 from .money import money_of
 from .parse import FileInfo
 from .partners import PartnerBook
-from .records import Activity, Note, Org, Related
+from .records import Activity, Note, Org, Recipient, Related
 from .results import has_values, indicators_of
 
 _SDG_TARGET = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-zA-Z])$")
@@ -36,11 +36,16 @@ NO_INDICATOR_VALUES = "indicators without baseline, targets or actuals"
 @dataclass(frozen=True)
 class OfficeInfo:
     id: str
-    name: str
+    name: str  # in English
     country_code: str | None = None
+    names: tuple[tuple[str, str], ...] = ()  # (language, name): the UN names of a country office
 
-    def as_data(self) -> dict[str, str]:
-        data = {"id": self.id, "name": self.name, "country": self.name}
+    def name_in(self, language: str) -> str:
+        return dict(self.names).get(language, self.name)
+
+    def as_data(self, language: str = "en") -> dict[str, str]:
+        name = self.name_in(language)
+        data = {"id": self.id, "name": name, "country": name}
         if self.country_code:
             data["country_code"] = self.country_code
         return data
@@ -99,24 +104,27 @@ class Draft:
         return out
 
 
-@cache
-def _territories() -> dict[str, str]:
-    from babel import Locale
-
-    return dict(Locale("en").territories)
-
-
-def country_name(code: str) -> str:
-    return _territories().get(code, code)
-
-
-def office_of(activity: Activity) -> tuple[OfficeInfo, Note | None]:
+def office_of(activity: Activity) -> tuple[OfficeInfo, list[Note]]:
     """The office of the recipient with the largest percentage (the first on ties)."""
-    if not activity.recipients:
-        return OfficeInfo(*codes.GLOBAL_OFFICE), None
-    main = max(activity.recipients, key=lambda r: r.percentage or 0)  # max keeps the first of equals
+    recipients, notes = _known_recipients(activity)
+    if not recipients:
+        if activity.recipients:
+            return OfficeInfo(*codes.UNKNOWN_COUNTRY_OFFICE), notes
+        return OfficeInfo(*codes.GLOBAL_OFFICE), notes
+    main = max(recipients, key=lambda r: r.percentage or 0)  # max keeps the first of equals
     if main.kind == "country":
-        office = OfficeInfo(main.code.lower(), country_name(main.code), main.code)
+        names = country(main.code)
+        assert names is not None  # _known_recipients kept it
+        office = OfficeInfo(main.code.lower(), names.name("en"), main.code, tuple(sorted(names.names.items())))
+        if names.source != SOURCE:
+            notes.append(
+                Note(
+                    f"recipient-country {main.code} is not in the UN list of names shipped with reportgen "
+                    f"({SOURCE}); its office is named from CLDR: {names.name('en')}",
+                    main.line,
+                    "office",
+                )
+            )
     elif main.vocabulary == "1":
         office = OfficeInfo(f"region-{_code_slug(main.code)}", codes.region_name(main.code))
     else:
@@ -124,16 +132,32 @@ def office_of(activity: Activity) -> tuple[OfficeInfo, Note | None]:
             f"region-v{_code_slug(main.vocabulary)}-{_code_slug(main.code)}",
             f"Region {main.code} (region vocabulary {main.vocabulary})",
         )
-    others = [r for r in activity.recipients if r is not main]
-    note = None
+    others = [r for r in recipients if r is not main]
     if others:
         listed = ", ".join(
             (r.code if r.kind == "country" else f"region {r.code}") + (f" ({r.percentage}%)" if r.percentage else "")
             for r in others
         )
         share = f" ({main.percentage}%)" if main.percentage is not None else ""
-        note = Note(f"several recipients: filed under office {office.id}{share}; also {listed}", field="office")
-    return office, note
+        notes.append(Note(f"several recipients: filed under office {office.id}{share}; also {listed}", field="office"))
+    return office, notes
+
+
+def _known_recipients(activity: Activity) -> tuple[list[Recipient], list[Note]]:
+    """The recipients whose country code names a country; a note for each other one."""
+    kept, notes = [], []
+    for recipient in activity.recipients:
+        if recipient.kind == "country" and country(recipient.code) is None:
+            notes.append(
+                Note(
+                    f"recipient-country code {recipient.code!r} names no country (ISO 3166-1); not used as an office",
+                    recipient.line,
+                    "recipient-country",
+                )
+            )
+            continue
+        kept.append(recipient)
+    return kept, notes
 
 
 def _code_slug(code: str) -> str:
@@ -226,9 +250,8 @@ def gender_marker(activity: Activity, notes: list[Note]) -> str | None:
 def map_activity(activity: Activity, info: FileInfo, outcome_id: str, partners: PartnerBook) -> Draft:
     """The draft outcome of ``activity`` (period still to be set)."""
     notes = list(activity.notes)
-    office, office_note = office_of(activity)
-    if office_note:
-        notes.append(office_note)
+    office, office_notes = office_of(activity)
+    notes.extend(office_notes)
     data: dict[str, Any] = {
         "id": outcome_id,
         "reference": activity.identifier,

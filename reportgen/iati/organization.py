@@ -119,6 +119,6 @@ def organization_data(
     used = sorted({p for d in drafts for p in d.partners})
     return {
         "organization": organization,
-        "offices": [office.as_data() for office in offices.values()],
+        "offices": [office.as_data(language) for office in offices.values()],
         "partners": [partners.info(p).as_data() for p in used],
     }
