@@ -12,6 +12,7 @@ relative to the data folder; ``--theme DIR`` overrides it.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from .atomic import write_text_atomic
 from .errors import DataError, Issue, UsageError
 from .model.types import FrozenModel
 from .paths import DEFAULT_THEME_DIR, THEMES_DIR
+from .safe_files import THEME_FOLDER, check, inside
 
 if TYPE_CHECKING:
     from .load.location import LocatedDocument
@@ -151,22 +153,46 @@ class Theme:
         return sorted(path for path in self.folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
 
 
+def _refusal(file: Path, limit: str, folder: Path) -> str | None:
+    """Why ``file`` cannot be one of the theme's files (a link out of the theme folder, not a
+    regular file, over the limit named ``limit``), from ``stat`` alone; None when it can."""
+    try:
+        check(file, root=folder, limit=limit, root_name=THEME_FOLDER)
+    except DataError as exc:
+        return exc.issues[0].message
+    return None
+
+
 def _check_files(folder: Path, settings: ThemeFile, doc: LocatedDocument) -> list[Issue]:
-    """Every file ``theme.yaml`` names is in the folder, and so is the stylesheet."""
+    """Every file ``theme.yaml`` names is in the folder, and so is the stylesheet: regular files,
+    inside the theme folder once links are followed, within their size limits (checked with
+    ``stat`` before anything reads them: the PDF writer, matplotlib, the URL fetcher)."""
     issues: list[Issue] = []
     fonts = settings.charts.font_files
-    named: list[tuple[tuple[object, ...], str]] = [(("charts", "font_files", i), f) for i, f in enumerate(fonts)]
+    named: list[tuple[tuple[object, ...], str, str]] = [
+        (("charts", "font_files", i), f, "font_max_bytes") for i, f in enumerate(fonts)
+    ]
     if settings.logo:
-        named.append((("logo",), settings.logo))
+        named.append((("logo",), settings.logo, "image_max_bytes"))
     if settings.print.stylesheet:
-        named.append((("print", "stylesheet"), settings.print.stylesheet))
+        named.append((("print", "stylesheet"), settings.print.stylesheet, "theme_file_max_bytes"))
     if settings.print.logo:
-        named.append((("print", "logo"), settings.print.logo))
-    for path, name in named:
-        if not (folder / name).is_file():
+        named.append((("print", "logo"), settings.print.logo, "image_max_bytes"))
+    for path, name, limit in named:
+        if not os.path.lexists(folder / name):
             issues.append(doc.issue(path, f"no file {name!r} in the theme folder {folder}"))
-    if not (folder / STYLESHEET).is_file():
-        issues.append(Issue(f"a theme needs its stylesheet {STYLESHEET}", file=folder / STYLESHEET))
+        elif (why := _refusal(folder / name, limit, folder)) is not None:
+            issues.append(doc.issue(path, f"{name!r} in the theme folder {folder} {why}"))
+    sheet = folder / STYLESHEET
+    if not os.path.lexists(sheet):
+        issues.append(Issue(f"a theme needs its stylesheet {STYLESHEET}", file=sheet))
+    elif (why := _refusal(sheet, "theme_file_max_bytes", folder)) is not None:
+        issues.append(Issue(why, file=sheet))
+    if os.path.lexists(folder / TEMPLATES):
+        try:
+            inside(folder / TEMPLATES, folder, THEME_FOLDER)
+        except DataError as exc:
+            issues.extend(exc.issues)
     return issues
 
 
@@ -176,7 +202,8 @@ def _load(folder: Path, stamp: tuple[int, int]) -> Theme:
     from .load.validate import validate
 
     file = folder / THEME_FILE
-    doc = load_yaml(file)
+    check(file, root=folder, limit="theme_file_max_bytes", root_name=THEME_FOLDER)
+    doc = load_yaml(file, root=folder, root_name=THEME_FOLDER)
     issues: list[Issue] = []
     settings = validate(ThemeFile, doc, issues)
     if settings is None:

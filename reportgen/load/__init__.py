@@ -43,10 +43,13 @@ def _find_organization_file(root: Path) -> Path:
 
 
 def _outcome_files(root: Path) -> list[Path]:
+    """Every entry of ``outcomes/`` but folders and dot files. Links, FIFOs and devices are
+    listed too, so that reading them refuses them with a message (see reportgen.safe_files)
+    instead of leaving them out without a word."""
     folder = root / OUTCOMES_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and not p.is_dir())
 
 
 def load_dataset(root: Path | str, *, skip_invalid: bool = False) -> Dataset:
@@ -69,7 +72,7 @@ def _load_dataset(root: Path, skip_invalid: bool) -> Dataset:
 
     def read(file: Path) -> LocatedDocument | None:
         try:
-            doc = load_document(file)
+            doc = load_document(file, root)
         except DataError as exc:
             errors.extend(exc.issues)
             return None

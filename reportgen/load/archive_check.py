@@ -11,6 +11,7 @@ the bound. Files that are not zips at all get a message saying what they look li
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -34,20 +35,17 @@ def _not_a_zip(head: bytes) -> str:
     return f"not a zip archive: it looks like {what}" if what else "not a zip archive"
 
 
-def check_workbook_archive(file: Path) -> Issue | None:
-    """None when ``file`` is a zip archive within the XLSX limits, else the issue to report."""
+def check_workbook_archive(file: Path, content: bytes) -> Issue | None:
+    """None when ``content``, the bytes of ``file`` (read with :func:`reportgen.safe_files.read_bytes`,
+    within ``xlsx_max_bytes``), is a zip archive within the XLSX limits, else the issue to report."""
     limits = current()
+    head = content[:512]
     try:
-        size = file.stat().st_size
-        if size > limits.xlsx_max_bytes:
-            return Issue(limits.message("xlsx_max_bytes", f"file is {size} bytes", needed=size), file=file)
-        with file.open("rb") as stream:
-            head = stream.read(512)
-        if not zipfile.is_zipfile(file):
+        if not zipfile.is_zipfile(io.BytesIO(content)):
             return Issue(f"not a readable .xlsx workbook ({_not_a_zip(head)})", file=file)
-        with zipfile.ZipFile(file) as archive:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
-    except OSError as exc:
+    except OSError as exc:  # pragma: no cover - the bytes are in memory
         return Issue(f"cannot read file: {exc.strerror or exc}", file=file)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         return Issue(f"not a readable .xlsx workbook (damaged zip archive: {exc})", file=file)

@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import DataError, Issue
 from ..limits import Limits, current
+from ..safe_files import read_bytes
 from .location import LocatedDocument, Location, PathKey, dotted
 from .sniff import looks_like
 
@@ -31,7 +32,30 @@ class _TooLarge(Exception):
 
 
 class _DecimalSafeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, reading YAML floats as exact Decimals."""
+    """PyYAML's safe loader, reading YAML floats as exact Decimals; it stops composing (raises
+    :class:`_TooLarge`) past :func:`_most_nodes` nodes, so a huge document is refused while parsed."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._nodes, self._most_nodes = 0, _most_nodes(current())
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._nodes += 1  # aliases too: never more than the values counted with aliases expanded
+        if self._nodes > self._most_nodes:
+            raise _TooLarge("document_max_values", _line_of(self.peek_event()))  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
+
+
+def _line_of(event: yaml.Event) -> int:
+    """The 1-based line an event starts on (0 when libyaml gives no mark)."""
+    mark = getattr(event, "start_mark", None)
+    return int(mark.line) + 1 if mark is not None else 0
+
+
+def _most_nodes(limits: Limits) -> int:
+    """How many nodes (values and mapping keys) a document within ``document_max_values`` can
+    have: each value, plus at most one key for each."""
+    return 2 * limits.document_max_values + 1
 
 
 #: libyaml's parser (C, several times faster) where PyYAML was built with it.
@@ -117,17 +141,15 @@ def _record_lines(
             _record_lines(item, (*path, str(index)), lines, duplicates)
 
 
-def read_text(file: Path, limit: str, advice: str = "save the file as UTF-8") -> str:
+def read_text(
+    file: Path, limit: str, advice: str = "save the file as UTF-8", *, root: Path | None = None, root_name: str = ""
+) -> str:
     """The file's text, refused (DataError) when it is larger than the limit named ``limit``, cannot
-    be read or is not UTF-8 (``advice`` says how to save it instead)."""
-    limits = current()
-    try:
-        size = file.stat().st_size
-        if size > getattr(limits, limit):
-            raise DataError([Issue(limits.message(limit, f"file is {size} bytes", needed=size), file=file)])
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise DataError([Issue(f"cannot read file: {exc.strerror or exc}", file=file)]) from exc
+    be read or is not UTF-8 (``advice`` says how to save it instead). It is read through
+    :func:`reportgen.safe_files.read_bytes`: a regular file only, inside ``root`` when given
+    (``root_name`` names it in messages: the data folder by default)."""
+    names = {"root_name": root_name} if root_name else {}
+    raw = read_bytes(file, root=root, limit=limit, **names)
     return _decode_utf8(file, raw, advice)
 
 
@@ -159,15 +181,20 @@ def _encoding_hint(raw: bytes) -> str:
     return f"; it looks like {what}" if what else ""
 
 
-def load_yaml(file: Path) -> LocatedDocument:
+def load_yaml(file: Path, root: Path | None = None, root_name: str = "") -> LocatedDocument:
     """Parse a YAML file safely, recording the line of every field.
 
     libyaml parses it when it can; a file it refuses (or that fails in any other way) is parsed
     again by PyYAML's own parser, whose messages are the ones users see, so the fast path never
     changes an error message. Both use the same safe constructors and give the same data; libyaml
     is only more lenient with some odd syntax PyYAML refuses (a tab after a value, a comment right
-    after ``|``)."""
-    text = read_text(file, "yaml_max_bytes")
+    after ``|``). ``root``: the folder the file must stay inside (see :func:`read_text`).
+
+    A document of many values is refused while it is parsed, before its node tree is built:
+    libyaml's events are counted first (the parse stops at the limit), and PyYAML's composer
+    counts the nodes it makes."""
+    text = read_text(file, "yaml_max_bytes", root=root, root_name=root_name)
+    _count_events(file, text)
     if _CParser is not None and not _REFERENCE_ONLY.search(text):
         try:
             return _load_yaml_fast(file, text)
@@ -176,6 +203,40 @@ def load_yaml(file: Path) -> LocatedDocument:
         except Exception:  # any other failure: let the reference parser explain it
             pass
     return _load_yaml_reference(file, text)
+
+
+def _count_events(file: Path, text: str) -> None:
+    """Refuse (DataError) a document with more nodes than :func:`_most_nodes` allows, counting
+    libyaml's parse events, which are dropped as they come: nothing is built, so memory stays
+    flat and the parse stops at the limit. Text libyaml cannot parse is left to the composer's
+    own count. A document shorter than the limit (in characters) cannot pass it: every node
+    takes at least one character, and it is not counted."""
+    limits = current()
+    most = _most_nodes(limits)
+    if _CParser is None or len(text) <= limits.document_max_values:
+        return
+    parser = _CParser(text)
+    count = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent):
+                count += 1
+                if count > most:
+                    _raise_too_large(file, _TooLarge("document_max_values", _line_of(event)), limits)
+    except yaml.YAMLError:
+        return  # the parse that follows explains it (or PyYAML reads what libyaml does not)
+    finally:
+        parser.dispose()
+
+
+def _raise_too_large(file: Path, exc: _TooLarge, limits: Limits) -> None:
+    """The DataError for a document past a document limit."""
+    found = {
+        "document_max_values": "the document holds too many values (counted with YAML aliases expanded)",
+        "document_max_depth": "lists and mappings are nested too deeply",
+    }[exc.name]
+    raise DataError([Issue(limits.message(exc.name, found), file=file, line=exc.line)]) from None
 
 
 def _load_yaml_fast(file: Path, text: str) -> LocatedDocument:
@@ -197,7 +258,10 @@ def _load_yaml_reference(file: Path, text: str) -> LocatedDocument:
     loader: _DecimalSafeLoader | None = None
     try:
         loader = _DecimalSafeLoader(text)  # its reader already refuses control characters
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except _TooLarge as exc:
+            _raise_too_large(file, exc, current())
         if node is None:
             raise DataError([Issue("file is empty", file=file)])
         lines = _lines(file, node)
@@ -236,11 +300,7 @@ def _lines(file: Path, node: yaml.Node) -> dict[PathKey, int]:
         _measure(node, limits, {})
         _record_lines(node, (), lines, duplicates)
     except _TooLarge as exc:
-        found = {
-            "document_max_values": "the document holds too many values (counted with YAML aliases expanded)",
-            "document_max_depth": "lists and mappings are nested too deeply",
-        }[exc.name]
-        raise DataError([Issue(limits.message(exc.name, found), file=file, line=exc.line)]) from None
+        _raise_too_large(file, exc, limits)
     except RecursionError:
         raise DataError([Issue(_TOO_DEEP_FOR_PARSER.format(kind="document"), file=file)]) from None
     if duplicates:
@@ -258,16 +318,90 @@ def _lines(file: Path, node: yaml.Node) -> dict[PathKey, int]:
     return lines
 
 
+#: A UTF-16 surrogate on its own: a ``\\ud800`` escape (JSON, YAML, a workbook's ``_xD800_``) that
+#: names half of a character. No text can hold it: printing or writing it fails.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+#: At most this many lone surrogates are reported per file.
+_MOST_SURROGATES = 20
+
+
+def surrogate_message(text: str) -> str:
+    """The message for ``text``, which holds a lone surrogate."""
+    found = LONE_SURROGATE.search(text)
+    code = f"\\u{ord(found.group()):04x}" if found else "a surrogate"
+    return (
+        f"the text holds {code}, half of a UTF-16 surrogate pair and no character on its own; "
+        "write the character itself (or both halves of its escape)"
+    )
+
+
+def _check_text(file: Path, data: Any, lines: dict[PathKey, int]) -> None:
+    """Refuse (DataError, at each field's line) keys and strings holding a lone surrogate. The
+    walk is iterative and bounded: the document limits have been checked already."""
+    issues: list[Issue] = []
+    stack: list[tuple[Any, PathKey]] = [(data, ())]
+    while stack and len(issues) < _MOST_SURROGATES:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if LONE_SURROGATE.search(value):
+                issues.append(Issue(surrogate_message(value), file=file, line=lines.get(path), field=dotted(path)))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = (*path, str(key))
+                if isinstance(key, str) and LONE_SURROGATE.search(key):
+                    issues.append(
+                        Issue("a key: " + surrogate_message(key), file=file, line=lines.get(child), field=dotted(child))
+                    )
+                stack.append((item, child))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, str(index))) for index, item in enumerate(value))
+    if issues:
+        raise DataError(sorted(issues, key=lambda issue: issue.line or 0))
+
+
 def _located(file: Path, lines: dict[PathKey, int], data: Any) -> LocatedDocument:
-    """``data`` with the line of every field path."""
+    """``data`` with the line of every field path, once its text is known to be printable."""
+    _check_text(file, data, lines)
     return LocatedDocument(file=file, data=data, locations={p: Location(file, n) for p, n in lines.items()})
 
 
-def load_json(file: Path) -> LocatedDocument:
-    """Parse a JSON file with exact decimals, recording the line of every field."""
-    text = read_text(file, "json_max_bytes")
+#: A JSON string (the unrolled form: linear, no backtracking), for :func:`_json_values`.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+#: An empty array or object (once strings are gone).
+_JSON_EMPTY = re.compile(r"[\[{]\s*[\]}]")
+
+
+def _json_values(text: str) -> int:
+    """How many values a JSON text holds, counted as :func:`_measure` does (each value once,
+    keys not), without parsing it: one for the document, plus, outside strings, one for each
+    comma and one for each non-empty array or object. The counting is done by the regular
+    expression engine and ``str.count``, in C, in a fraction of the time a parse takes."""
+    stripped = _JSON_STRING.sub('""', text)
+    opened = stripped.count("[") + stripped.count("{")
+    return 1 + stripped.count(",") + opened - _JSON_EMPTY.subn("", stripped)[1]
+
+
+def _check_json_values(file: Path, text: str) -> None:
+    """Refuse a JSON document of more values than ``document_max_values`` before it is parsed
+    (the parse and the node tree of millions of values take gigabytes and a minute)."""
+    limits = current()
+    quick = text.count(",") + text.count("[") + text.count("{")  # never fewer than the values, less one
+    if quick < limits.document_max_values:
+        return
+    if _json_values(text) > limits.document_max_values:
+        found = "the document holds too many values"
+        raise DataError([Issue(limits.message("document_max_values", found), file=file)])
+
+
+def load_json(file: Path, root: Path | None = None, root_name: str = "") -> LocatedDocument:
+    """Parse a JSON file with exact decimals, recording the line of every field (``root``: the
+    folder the file must stay inside, see :func:`read_text`). A document of too many values is
+    refused before it is parsed."""
+    text = read_text(file, "json_max_bytes", root=root, root_name=root_name)
     if not text.strip():
         raise DataError([Issue("file is empty", file=file)])
+    _check_json_values(file, text)
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
@@ -281,6 +415,7 @@ def load_json(file: Path) -> LocatedDocument:
         node = yaml.compose(text, Loader=_CParser or yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):  # valid JSON that YAML 1.1 does not read: check the data itself
         _check_plain(file, data)
+        _check_text(file, data, {})
         return LocatedDocument(file=file, data=data, locations={(): Location(file)})
     if node is None:  # pragma: no cover - json.loads refused an empty document first
         raise DataError([Issue("file is empty", file=file)])
@@ -307,18 +442,19 @@ def _check_plain(file: Path, data: Any) -> None:
             raise DataError([Issue(limits.message(name, found), file=file)])
 
 
-Loader = Callable[[Path], LocatedDocument]
+Loader = Callable[[Path, Path | None], LocatedDocument]
 
 #: Loaders by file extension (lowercase, with the dot).
 LOADERS: dict[str, Loader] = {".yaml": load_yaml, ".yml": load_yaml, ".json": load_json}
 
 
-def load_document(file: Path) -> LocatedDocument:
-    """Load ``file`` with the loader its extension selects."""
+def load_document(file: Path, root: Path | None = None) -> LocatedDocument:
+    """Load ``file`` with the loader its extension selects; ``root``: the data folder it must
+    stay inside (a symbolic link out of it is refused), see :func:`read_text`."""
     loader = LOADERS.get(file.suffix.lower())
     if loader is None:
         supported = ", ".join(sorted(LOADERS))
         raise DataError(
             [Issue(f"unsupported file type {file.suffix or '(none)'!r}; supported: {supported}", file=file)]
         )
-    return loader(file)
+    return loader(file, root)

@@ -19,10 +19,11 @@ from typing import Any
 
 from ..errors import DataError, Issue
 from ..limits import Limits, current
+from ..safe_files import read_bytes
 from .archive_check import check_workbook_archive
 from .cells import CellError, parse_bool, parse_currency, parse_indicator_value, parse_money, parse_text, parse_year
 from .location import LocatedDocument, Location, column_letter
-from .source import read_text
+from .source import LONE_SURROGATE, read_text, surrogate_message
 
 TABLES_DIR = "tables"
 
@@ -200,6 +201,10 @@ def _rows_from_grid(
         return [], issues
     rows = []
     for number, values in grid:
+        bad = _unprintable(number, values, names, where)
+        if bad:
+            issues += bad
+            continue
         cells = {
             names[i]: Cell(value, where(number, i, names[i]))
             for i, value in enumerate(values)
@@ -208,7 +213,30 @@ def _rows_from_grid(
         if cells:
             letters = {name: column_letter(i) for name, i in first_at.items() if name}
             rows.append(Row(table, cells, where(number, None, table.name), commas, letters))
-    return rows, issues
+    return (rows, []) if not issues else ([], issues)
+
+
+def _unprintable(
+    number: int, values: list[object], names: list[str], where: Callable[[int, int | None, str | None], Location]
+) -> list[Issue]:
+    """An issue for each cell of a row holding a lone surrogate (a workbook's ``_xD800_``), which
+    no text can print."""
+    issues = []
+    for index, value in enumerate(values):
+        if isinstance(value, str) and LONE_SURROGATE.search(value):
+            loc = where(number, index, None)
+            field = names[index] if index < len(names) and names[index] else None
+            issues.append(
+                Issue(
+                    surrogate_message(value),
+                    file=loc.file,
+                    line=loc.line,
+                    column=loc.column,
+                    field=field,
+                    sheet=loc.sheet,
+                )
+            )
+    return issues
 
 
 class _TableLimit(Exception):
@@ -219,8 +247,9 @@ class _TableLimit(Exception):
         self.name, self.found, self.row = name, found, row
 
 
-def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
-    """A CSV table: UTF-8 (with or without BOM), comma- or semicolon-separated."""
+def read_csv(file: Path, root: Path | None = None) -> tuple[list[Row], list[Issue]]:
+    """A CSV table: UTF-8 (with or without BOM), comma- or semicolon-separated; ``root``: the
+    data folder it must stay inside (see :func:`~reportgen.load.source.read_text`)."""
     table = TABLES.get(file.stem.lower())
     if table is None:
         return [], [
@@ -231,7 +260,7 @@ def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
         ]
     limits = current()
     try:
-        text = read_text(file, "csv_max_bytes", "save it as 'CSV UTF-8'")
+        text = read_text(file, "csv_max_bytes", "save it as 'CSV UTF-8'", root=root)
     except DataError as exc:
         return [], exc.issues
     first_line = text.split("\n", 1)[0]
@@ -262,16 +291,22 @@ def read_csv(file: Path) -> tuple[list[Row], list[Issue]]:
         csv.field_size_limit(previous)
 
 
-def read_xlsx(file: Path) -> tuple[list[Row], list[Issue]]:
+def read_xlsx(file: Path, root: Path | None = None) -> tuple[list[Row], list[Issue]]:
     """Every table sheet of a workbook (read-only: values, never formulas or macros), after
-    :func:`~reportgen.load.archive_check.check_workbook_archive` has vetted the archive."""
+    :func:`~reportgen.load.archive_check.check_workbook_archive` has vetted the archive. The
+    file is read once, safely (``root``: see :func:`~reportgen.load.source.read_text`), and
+    both the check and openpyxl read those bytes: what was vetted is what is opened."""
     from openpyxl import load_workbook
 
-    refused = check_workbook_archive(file)
+    try:
+        content = read_bytes(file, root=root, limit="xlsx_max_bytes")
+    except DataError as exc:
+        return [], exc.issues
+    refused = check_workbook_archive(file, content)
     if refused is not None:
         return [], [refused]
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # a damaged workbook can raise anything (zip, XML, openpyxl errors)
         return [], [Issue(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=file)]
     limits = current()
@@ -331,7 +366,10 @@ def _read_sheet(file: Path, sheet: Any, limits: Limits) -> tuple[list[Row], list
         return [], [Issue(message, file=file)]
 
 
-READERS: dict[str, Callable[[Path], tuple[list[Row], list[Issue]]]] = {".csv": read_csv, ".xlsx": read_xlsx}
+READERS: dict[str, Callable[[Path, Path | None], tuple[list[Row], list[Issue]]]] = {
+    ".csv": read_csv,
+    ".xlsx": read_xlsx,
+}
 
 
 def read_tables(root: Path) -> tuple[list[Row], list[Issue]]:
@@ -341,7 +379,8 @@ def read_tables(root: Path) -> tuple[list[Row], list[Issue]]:
         return [], []
     rows: list[Row] = []
     issues: list[Issue] = []
-    for file in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+    # Links, FIFOs and devices are listed too: reading them refuses them with a message.
+    for file in sorted(p for p in folder.iterdir() if not p.is_dir() and not p.name.startswith((".", "~$"))):
         reader = READERS.get(file.suffix.lower())
         if reader is None:
             issues.append(
@@ -351,7 +390,7 @@ def read_tables(root: Path) -> tuple[list[Row], list[Issue]]:
                 )
             )
             continue
-        found, problems = reader(file)
+        found, problems = reader(file, root)
         rows += found
         issues += problems
     return rows, issues

@@ -5,6 +5,7 @@ are usage errors. Hostile files (a YAML billion laughs, a 1 GB zip bomb) are ref
 from __future__ import annotations
 
 import io
+import shutil
 import struct
 import time
 import zipfile
@@ -35,6 +36,7 @@ from reportgen.limits import (
     using,
 )
 from reportgen.load import load_dataset
+from reportgen.paths import DEFAULT_THEME_DIR
 
 from ..datafiles import MINIMAL_OUTCOME, ONE_PARTNER_ORGANIZATION
 from ..iati_xml import activity, document
@@ -131,6 +133,30 @@ def _padded_xlsx(root: Path) -> Path:
     return path
 
 
+def _theme(root: Path) -> Path:
+    """A data folder whose organization names a theme inside it (the default theme's files, and a
+    logo); returns the theme folder."""
+    data_folder(root)
+    theme = root / "theme"
+    shutil.copytree(DEFAULT_THEME_DIR, theme)
+    (theme / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' + " " * 200 + "</svg>"
+    )
+    settings = (theme / "theme.yaml").read_text(encoding="utf-8")
+    (theme / "theme.yaml").write_text(settings.replace("# logo: logo.svg", "logo: logo.svg", 1), encoding="utf-8")
+    organization = ORGANIZATION.replace("  currency: USD\n", "  currency: USD\n  theme: theme\n", 1)
+    (root / "organization.yaml").write_text(organization, encoding="utf-8")
+    return theme
+
+
+def _theme_file(root: Path) -> Path:
+    return _theme(root) / "theme.yaml"  # the first theme file read
+
+
+def _theme_font(root: Path) -> Path:
+    return _theme(root) / "theme.yaml"  # the font's refusal is located at its line in theme.yaml
+
+
 CASES: list[Case] = [
     ("yaml_max_bytes", "100", _yaml_file),
     ("json_max_bytes", "100", _json_file),
@@ -144,6 +170,9 @@ CASES: list[Case] = [
     ("xlsx_max_compression_ratio", "100", _padded_xlsx),
     ("xlsx_max_rows", "3", _xlsx_file),
     ("xlsx_max_cells", "15", _xlsx_file),
+    ("theme_file_max_bytes", "100", _theme_file),
+    ("font_max_bytes", "100", _theme_font),
+    ("image_max_bytes", "100", _theme_font),
 ]
 
 
