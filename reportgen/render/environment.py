@@ -1,15 +1,18 @@
-"""The Jinja2 environment: template search path, autoescaping, filters and i18n.
+"""The Jinja2 environment: template search path, sandbox, autoescaping, filters and i18n.
 
-One environment per template search path per process (cached), so a batch worker
-parses each template once.
+Every template runs sandboxed (:mod:`reportgen.render.sandbox`): a theme's template overrides
+may come with the data. Template files are read by :mod:`reportgen.render.loader`, which never
+follows a symbolic link out of a search folder. One environment per template search path per
+process (cached), so a batch worker parses each template once.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import Environment, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -18,7 +21,9 @@ from ..i18n import translations
 from ..model.text import localize
 from ..paths import TEMPLATES_DIR
 from ..sdg import goal_title
+from .loader import ContainedLoader, SearchFolder
 from .narrative import narrative
+from .sandbox import ReportSandbox
 
 
 def _version() -> str:
@@ -38,22 +43,41 @@ def qr_code(context: Context, url: str) -> str:
     return qr_data_uri(url, for_print=bool(getattr(options, "print_ready", False)))
 
 
+#: What css_string writes as a hex escape: every code point that could end a CSS string
+#: (quotes, backslash, the newlines LF, CR and FF, CSS Syntax 3 sections 3.3 and 4.3.5), all
+#: other controls (C0, DEL, C1, vertical tab included), what could end the ``<style>`` element
+#: or read as markup (``<``, ``>``, ``&``), the line and paragraph separators, and the code
+#: points CSS reads as U+FFFD anyway (NUL, lone surrogates), which are written as U+FFFD.
+_CSS_ESCAPED = re.compile(r"[\x00-\x1f\x7f-\x9f\"'\\<>&\u2028\u2029\ud800-\udfff]")
+
+
+def _css_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code == 0 or 0xD800 <= code <= 0xDFFF:
+        code = 0xFFFD
+    return f"\\{code:x} "  # the space ends the escape, and is part of it
+
+
 def css_string(value: object) -> Markup:
-    """``value`` as a quoted CSS string, safe inside a ``<style>`` element."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
-    return Markup(f'"{text}"')
+    """``value`` as one quoted CSS string token, safe inside a ``<style>`` element: the one way
+    data text reaches CSS (running headers and footers, ``content:``). Read back by a CSS parser
+    it is ``value`` exactly (NUL and lone surrogates become U+FFFD, as CSS makes them)."""
+    return Markup(f'"{_CSS_ESCAPED.sub(_css_escape, str(value))}"')
 
 
 @lru_cache(maxsize=32)
 def environment(
     user_templates: Path | None = None, lang: str = "en", theme_templates: Path | None = None
 ) -> Environment:
-    """A Jinja environment searching ``user_templates`` first, then the theme's templates, then
-    the built-in templates, with the fixed text translated into ``lang``."""
-    search = [FileSystemLoader(str(folder)) for folder in (user_templates, theme_templates) if folder]
-    search.append(FileSystemLoader(str(TEMPLATES_DIR)))
-    env = Environment(
-        loader=ChoiceLoader(search),
+    """A sandboxed Jinja environment searching ``user_templates`` first, then the theme's
+    templates (a folder that must lie inside its theme folder, ``theme_templates.parent``),
+    then the built-in templates, with the fixed text translated into ``lang``."""
+    search = [SearchFolder(user_templates)] if user_templates else []
+    if theme_templates:
+        search.append(SearchFolder(theme_templates, within=theme_templates.parent))
+    search.append(SearchFolder(TEMPLATES_DIR))
+    env = ReportSandbox(
+        loader=ContainedLoader(search),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],

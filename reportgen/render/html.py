@@ -19,6 +19,7 @@ from ..errors import TemplateRenderError
 from ..options import RenderOptions
 from ..themes import load_theme
 from .environment import environment
+from .loader import RefusedTemplate
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ def template_error(exc: TemplateError, template: str) -> TemplateRenderError:
     frames = [
         frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith((".html", ".htm", ".j2"))
     ]
+    if isinstance(exc, RefusedTemplate):  # located at the file refused, named by whoever asked for it
+        asked = f" (named at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+        return TemplateRenderError(f"refused: {exc.reason}{asked}", exc.file, None, template)
     if frames:
         return TemplateRenderError(str(exc), Path(frames[-1].filename), frames[-1].lineno, template)
     return TemplateRenderError(str(exc), None, None, template)
