@@ -20,6 +20,7 @@ from pathlib import Path
 from . import __version__
 from .model import Dataset, OrganizationFile
 from .pdf import SourceFile
+from .safe_files import read_bytes
 
 DATA_NAME = "report-data.json"
 
@@ -77,7 +78,10 @@ def source_files(
         path = dataset.source_of(name)
         if path is not None and path.is_file():
             kind_of = "organization file" if name == "organization" else f"outcome file {name}"
-            files.append(SourceFile(f"original-{path.name}", path.read_bytes(), f"Original {kind_of}", "Source", as_of))
+            # read as the loader read it: inside the data folder, a regular file, within its size limit
+            limit = "json_max_bytes" if path.suffix.lower() == ".json" else "yaml_max_bytes"
+            original = read_bytes(path, root=dataset.root, limit=limit)
+            files.append(SourceFile(f"original-{path.name}", original, f"Original {kind_of}", "Source", as_of))
     return tuple(sorted(files, key=lambda f: f.name))  # the PDF's name tree of embedded files must be sorted
 
 

@@ -147,9 +147,11 @@ def _read_at_most(stream: io.RawIOBase, count: int) -> bytes:
 class BoundedStream(io.RawIOBase):
     """A read-only binary stream of a file that refuses (DataError) to read past ``most`` bytes."""
 
-    def __init__(self, raw: io.FileIO, path: Path, limit: str, most: int) -> None:
+    def __init__(self, raw: io.FileIO, path: Path, limit: str) -> None:
         super().__init__()
-        self._raw, self._path, self._limit, self._most, self._read = raw, path, limit, most, 0
+        self._limits = current()  # those in force when the file was opened
+        self._most: int = getattr(self._limits, limit)
+        self._raw, self._path, self._limit, self._read = raw, path, limit, 0
 
     def readable(self) -> bool:
         return True
@@ -158,8 +160,8 @@ class BoundedStream(io.RawIOBase):
         count = self._raw.readinto(buffer)
         self._read += count or 0
         if self._read > self._most:
-            limits = current()
-            raise _refuse(self._path, limits.message(self._limit, f"file holds more than {self._most} bytes"))
+            found = f"file holds more than {self._most} bytes"
+            raise _refuse(self._path, self._limits.message(self._limit, found))
         return count or 0
 
     def close(self) -> None:
@@ -171,5 +173,4 @@ def open_binary(path: Path, *, root: Path | None, limit: str, root_name: str = D
     """``path`` opened for reading as a stream, after the same checks as :func:`read_bytes`;
     reading past the limit named ``limit`` raises DataError (the stream readers: IATI XML)."""
     fd = _open(path, root, limit, root_name)
-    most: int = getattr(current(), limit)
-    return io.BufferedReader(BoundedStream(io.FileIO(fd, "rb", closefd=True), path, limit, most))
+    return io.BufferedReader(BoundedStream(io.FileIO(fd, "rb", closefd=True), path, limit))

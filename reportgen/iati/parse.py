@@ -26,8 +26,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from ..errors import DataError, Issue
-from ..limits import Limits, current
+from ..limits import Limits, current, using
 from ..load.sniff import looks_like, looks_like_text
+from ..safe_files import open_binary
 from . import codes
 
 ROOT = "iati-activities"
@@ -250,14 +251,8 @@ class ActivityFile:
         return self._builder.info
 
     def __iter__(self) -> Iterator[Node]:
-        try:
-            size = self.path.stat().st_size
-            if size > self.limits.iati_max_bytes:
-                found = f"file is {size} bytes"
-                raise DataError([Issue(self.limits.message("iati_max_bytes", found, needed=size), file=self.path)])
-            stream: IO[bytes] = self.path.open("rb")
-        except OSError as exc:
-            raise DataError([Issue(f"cannot read file: {exc.strerror or exc}", file=self.path)]) from exc
+        with using(self.limits):  # a regular file (a FIFO would block), within iati_max_bytes, read bounded
+            stream: IO[bytes] = open_binary(self.path, root=None, limit="iati_max_bytes")
         builder = self._builder
         parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         builder.parser = parser

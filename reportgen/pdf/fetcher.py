@@ -1,7 +1,9 @@
 """WeasyPrint's URL fetcher: serves the project's assets, templates, themes and inline data.
 
 Everything else (http, https, ftp, file paths outside the allowed folders, any other
-scheme) is refused with a logged warning naming the URL and the report being rendered.
+scheme) is refused with a logged warning naming the URL and the report being rendered; so is
+a file that is not a regular file (a FIFO, a device) or passes its size limit
+(``theme_file_max_bytes``, ``font_max_bytes``, ``image_max_bytes``), checked before it is read.
 Nothing reaches the network: the only URLs opened are ``data:`` URLs (decoded in memory)
 and files read directly from disk, so there is no request to redirect.
 """
@@ -9,11 +11,15 @@ and files read directly from disk, so there is no request to redirect.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+from ..errors import DataError
+from ..safe_files import read_bytes
 
 LOGGER = logging.getLogger("reportgen.fetch")
 
@@ -48,9 +54,26 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             raise self._refuse(url, "remote file URLs are not allowed")
-        path = Path(unquote(parts.path)).resolve()
+        path = Path(unquote(parts.path)).resolve()  # every link followed: a link out of a root is outside
         if not any(path.is_relative_to(root) for root in self.roots):
             raise self._refuse(url, "outside the project's assets, templates and themes")
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise self._refuse(url, "no such file")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {})
+        try:  # a regular file only (no FIFO, device, socket), within its size limit, read bounded
+            content = read_bytes(path, root=None, limit=size_limit(path))
+        except DataError as exc:
+            raise self._refuse(url, exc.issues[0].message) from None
+        return URLFetcherResponse(path.as_uri(), content, {})
+
+
+#: Font files, by suffix: they get ``font_max_bytes``.
+FONT_SUFFIXES = frozenset({".otf", ".ttf", ".woff", ".woff2", ".ttc"})
+
+
+def size_limit(path: Path) -> str:
+    """The name of the limit on a file the fetcher serves: stylesheets, fonts, anything else
+    (pictures, SVG)."""
+    suffix = path.suffix.lower()
+    if suffix == ".css":
+        return "theme_file_max_bytes"
+    return "font_max_bytes" if suffix in FONT_SUFFIXES else "image_max_bytes"
