@@ -29,7 +29,7 @@ MEASURE_UNIT: dict[str, tuple[str, str | None]] = {
     "2": ("percent", None),
     "3": ("number", "nominal measure: the values are category numbers, read as plain numbers"),
     "4": ("number", "ordinal measure: the values are ranks, read as plain numbers"),
-    "5": ("qualitative", "qualitative measure: kept by name only, without values"),
+    "5": ("qualitative", None),  # its values are kept as written (results._texts)
 }
 
 #: OrganisationType code -> label (partners' ``type``).

@@ -138,17 +138,41 @@ class _Reader:
             raise ValueError(f"not an ISO 4217 currency code, got {currency!r}")
         return amount, currency
 
-    def number(self, node: Node, field: str) -> Decimal | None:
-        """The ``value`` attribute of a baseline, target or actual; None (with a note) when it is
-        absent or not a number."""
+    def result_value(self, node: Node, field: str) -> tuple[Decimal | None, str | None]:
+        """The ``value`` attribute of a baseline, target or actual: (number, None) when it is a
+        number (see :func:`result_number`), (None, text) when it is text, (None, None) when absent."""
         text = node.attrib.get("value")
         if text is None or not text.strip():
-            return None
-        try:
-            return parse_decimal(text)
-        except ValueError as exc:
-            self.note(node.line, field, f"{exc}; left out")
-            return None
+            return None, None
+        number, remark = result_number(text)
+        if number is not None:
+            if remark:
+                self.note(node.line, field, remark)
+            return number, None
+        return None, " ".join(text.split())
+
+
+_YEAR_PREFIX = re.compile(r"^((?:19|20|21)\d{2})\s*:\s*(\S.*)$")
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def result_number(text: str) -> tuple[Decimal | None, str | None]:
+    """A result value read as a number: plain (``1004106``), year-prefixed (``2015:1004106``,
+    the year is the publisher's label and the period gives the year) or with thousands
+    separators (``1,004,106``); (number, remark on how it was read), or (None, None) for text."""
+    raw = " ".join(text.split())
+    remark = None
+    match = _YEAR_PREFIX.match(raw)
+    if match:
+        raw = match.group(2)
+        remark = f"value {text.strip()!r} read as {raw} (the {match.group(1)}: prefix is dropped)"
+    if _GROUPED.match(raw):
+        raw = raw.replace(",", "")
+        remark = remark or f"value {text.strip()!r} read as {raw}"
+    try:
+        return parse_decimal(raw), remark
+    except ValueError:
+        return None, None
 
 
 def read_activity(node: Node, info: FileInfo) -> Activity:
@@ -358,9 +382,9 @@ def _indicator(r: _Reader, node: Node, i: int, j: int) -> IndicatorRecord:
         if year is None:
             date = r.date(baseline, f"{field}.baseline.iso-date")
             year = date.year if date is not None else None
-        value = r.number(baseline, f"{field}.baseline.value")
+        value, text = r.result_value(baseline, f"{field}.baseline.value")
         comment = r.texts(baseline.find("comment"), f"{field}.baseline.comment")
-        baselines.append(Baseline(baseline.line, year, value, comment))
+        baselines.append(Baseline(baseline.line, year, value, comment, text))
     periods = []
     for k, period in enumerate(node.findall("period")):
         pfield = f"{field}.period[{k}]"
@@ -369,15 +393,16 @@ def _indicator(r: _Reader, node: Node, i: int, j: int) -> IndicatorRecord:
         if end is None:
             r.note(period.line, pfield, "no readable period-end; period left out")
             continue
-        values: dict[str, Decimal | None] = {}
+        values: dict[str, tuple[Decimal | None, str | None]] = {}
         for kind in ("target", "actual"):
             found = [n for n in period.findall(kind) if n.attrib.get("value", "").strip()]
             if len(found) > 1:
                 r.note(
                     period.line, f"{pfield}.{kind}", f"{len(found)} {kind}s (by dimension or location); kept the first"
                 )
-            values[kind] = r.number(found[0], f"{pfield}.{kind}.value") if found else None
-        periods.append(ResultPeriod(period.line, start, end, values["target"], values["actual"]))
+            values[kind] = r.result_value(found[0], f"{pfield}.{kind}.value") if found else (None, None)
+        (target, target_text), (actual, actual_text) = values["target"], values["actual"]
+        periods.append(ResultPeriod(period.line, start, end, target, actual, target_text, actual_text))
     title = r.texts(node.find("title"), f"{field}.title")
     ascending = _flag(node.attrib.get("ascending"))
     return IndicatorRecord(

@@ -100,6 +100,7 @@ class Baseline:
     year: int | None
     value: Decimal | None
     comment: Texts
+    text: str | None = None  # the value attribute when it is not a number ("As at Appraisal")
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ class ResultPeriod:
     end: dt.date
     target: Decimal | None
     actual: Decimal | None
+    target_text: str | None = None  # the value attribute when it is not a number
+    actual_text: str | None = None
 
 
 @dataclass(frozen=True)

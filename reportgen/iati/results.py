@@ -3,18 +3,23 @@
 The id is the slug of the indicator's first reference code, else ``r<i>-i<j>``; the name
 its title; ``level`` the result's type; ``result`` the result's title. Periods are keyed
 by the year they end in (``targets`` and ``actuals``); the final ``target`` is the one of
-the latest period with a target. Qualitative indicators (measure 5) keep their name only.
+the latest period with a target. Values are numbers (``2015:1004106`` and ``1,004,106`` are
+read as numbers); a qualitative indicator (measure 5) keeps its values as written
+(``baseline_text``, ``target_texts``, ``actual_texts``); a numeric indicator's values that are
+text are left out, listed in one note per indicator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import codes
 from .ids import make_id, numbered
 from .records import IndicatorRecord, Note, ResultPeriod, ResultRecord
+
+MIN_YEAR, MAX_YEAR = 1900, 2200  # outside: a placeholder (9999), not a year
 
 
 @dataclass
@@ -52,6 +57,16 @@ def _indicator(
     taken: set[str],
     notes: list[Note],
 ) -> dict[str, Any] | None:
+    record = _without_placeholder_years(record, fallback_id, notes)
+    if not record.title and not _has_any_value(record):
+        notes.append(
+            Note(
+                "placeholder indicator (no title of its own, no baseline, target or actual with a real year); left out",
+                record.line,
+                "indicator",
+            )
+        )
+        return None
     name = record.title or result.title
     if not name:
         notes.append(Note("indicator with no title (and its result has none); left out", record.line, "indicator"))
@@ -76,7 +91,9 @@ def _indicator(
     if remark:
         notes.append(Note(f"indicator {ident}: {remark}", record.line, "indicator.measure"))
     if unit == "qualitative":
+        _texts(record, item, ident, notes)
         return item
+    _report_texts(record, ident, notes)
     baseline = _baseline(record, ident, notes)
     if baseline is not None:
         item["baseline"] = baseline
@@ -102,6 +119,81 @@ def _indicator(
     return item
 
 
+def _real_year(year: int | None) -> bool:
+    return year is not None and MIN_YEAR <= year <= MAX_YEAR
+
+
+def _without_placeholder_years(record: IndicatorRecord, ident: str, notes: list[Note]) -> IndicatorRecord:
+    """The record without baselines and periods dated in placeholder years (9999)."""
+    periods = tuple(p for p in record.periods if _real_year(p.end.year))
+    baselines = tuple(b for b in record.baselines if b.year is None or _real_year(b.year))
+    dropped = [p.end.year for p in record.periods if p not in periods]
+    dropped += [b.year for b in record.baselines if b not in baselines and b.year is not None]
+    if dropped:
+        years = ", ".join(sorted({str(y) for y in dropped}))
+        notes.append(
+            Note(
+                f"indicator {ident}: {len(dropped)} baseline(s)/period(s) dated {years}, a placeholder year; left out",
+                record.line,
+                "indicator.period",
+            )
+        )
+    return replace(record, periods=periods, baselines=baselines)
+
+
+def _has_any_value(record: IndicatorRecord) -> bool:
+    return any(b.year is not None and (b.value is not None or b.text) for b in record.baselines) or any(
+        p.target is not None or p.actual is not None or p.target_text or p.actual_text for p in record.periods
+    )
+
+
+def _texts(record: IndicatorRecord, item: dict[str, Any], ident: str, notes: list[Note]) -> None:
+    """A qualitative indicator keeps its values as written (numbers as their text)."""
+
+    def text(number: Any, words: str | None) -> str | None:
+        return words if words is not None else (None if number is None else str(number))
+
+    baselines = [(b, text(b.value, b.text)) for b in record.baselines]
+    baselines = [(b, t) for b, t in baselines if t is not None and b.year is not None]
+    if baselines:
+        first, words = baselines[0]
+        item["baseline_text"] = {"year": first.year, "text": words}
+    periods = _periods_by_end_year(record.periods, ident, notes)
+    targets = {y: t for y, p in periods.items() if (t := text(p.target, p.target_text)) is not None}
+    actuals = {y: t for y, p in periods.items() if (t := text(p.actual, p.actual_text)) is not None}
+    if targets:
+        item["target_texts"] = targets
+    if actuals:
+        item["actual_texts"] = actuals
+    if item.keys() & {"baseline_text", "target_texts", "actual_texts"}:
+        notes.append(
+            Note(f"indicator {ident}: qualitative: its values are kept as written", record.line, "indicator.measure")
+        )
+
+
+def _report_texts(record: IndicatorRecord, ident: str, notes: list[Note]) -> None:
+    """One note per indicator listing the values of a numeric indicator that are not numbers."""
+    found = [(f"baseline {b.year or ''}".strip(), b.text) for b in record.baselines if b.text]
+    for period in record.periods:
+        found += [(f"target {period.end.year}", period.target_text)] if period.target_text else []
+        found += [(f"actual {period.end.year}", period.actual_text)] if period.actual_text else []
+    if not found:
+        return
+    listed = "; ".join(f"{where}: {_short(text)!r}" for where, text in found if text)
+    notes.append(
+        Note(
+            f"indicator {ident}: {len(found)} value(s) are not numbers though its measure is numeric; left out "
+            f"({listed})",
+            record.line,
+            "indicator.value",
+        )
+    )
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _baseline(record: IndicatorRecord, ident: str, notes: list[Note]) -> dict[str, Any] | None:
     with_value = [b for b in record.baselines if b.value is not None]
     if not with_value:
@@ -123,7 +215,12 @@ def _baseline(record: IndicatorRecord, ident: str, notes: list[Note]) -> dict[st
 def _periods_by_end_year(periods: tuple[ResultPeriod, ...], ident: str, notes: list[Note]) -> dict[int, ResultPeriod]:
     kept: dict[int, ResultPeriod] = {}
     for period in periods:
-        if period.target is None and period.actual is None:
+        if (
+            period.target is None
+            and period.actual is None
+            and period.target_text is None
+            and period.actual_text is None
+        ):
             continue
         year = period.end.year
         current = kept.get(year)
@@ -147,4 +244,6 @@ def _start(period: ResultPeriod) -> dt.date:
 
 
 def has_values(item: dict[str, Any]) -> bool:
-    return any(key in item for key in ("baseline", "targets", "actuals"))
+    return any(
+        key in item for key in ("baseline", "targets", "actuals", "baseline_text", "target_texts", "actual_texts")
+    )

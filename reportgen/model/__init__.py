@@ -18,7 +18,7 @@ from .entities import (
     SdgShare,
     StrategicPlan,
 )
-from .indicators import Baseline, Indicator, IndicatorType, ResultLevel, YearValue
+from .indicators import Baseline, Indicator, IndicatorType, ResultLevel, YearText, YearValue
 from .money import Money, is_currency_code, total
 from .text import Localized, LocalizedText, localize
 
@@ -51,6 +51,7 @@ __all__ = [
     "Sector",
     "StrategicPlan",
     "YearAmount",
+    "YearText",
     "YearValue",
     "is_currency_code",
     "localize",

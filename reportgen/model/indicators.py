@@ -33,6 +33,13 @@ class Baseline(YearValue):
     comment: LocalizedText | None = None
 
 
+class YearText(FrozenModel):
+    """A qualitative value: words, not a number ("Rating D under indicator GRPFM-2.1")."""
+
+    year: Year
+    text: Text
+
+
 class Indicator(FrozenModel):
     id: Id
     type: IndicatorType | None = None  # UN Women plans: common or complementary; printed when given
@@ -46,6 +53,14 @@ class Indicator(FrozenModel):
     ascending: bool = True  # False: a lower value is better
     level: ResultLevel | None = None
     result: LocalizedText | None = None  # the result (output, outcome, ...) the indicator measures
+    # qualitative values (unit "qualitative"), printed as written
+    baseline_text: YearText | None = None
+    target_texts: dict[Year, Text] = Field(default_factory=dict)
+    actual_texts: dict[Year, Text] = Field(default_factory=dict)
+
+    @property
+    def has_texts(self) -> bool:
+        return bool(self.baseline_text or self.target_texts or self.actual_texts)
 
     @field_validator("target")
     @classmethod

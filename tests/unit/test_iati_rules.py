@@ -249,11 +249,39 @@ def test_indicators_periods_measures_and_ids(tmp_path: Path) -> None:
     assert share.target is not None and (share.target.year, share.target.value) == (2022, Decimal("30"))
     qualitative = by_id["r1-i2"]
     assert qualitative.unit == "qualitative" and qualitative.baseline is None and qualitative.targets == {}
+    assert qualitative.baseline_text is not None and qualitative.baseline_text.text == "1"
+    assert qualitative.target_texts == {2021: "2"}
     assert by_id["r2-i1"].level is not None and by_id["r2-i1"].level.value == "impact"
     text = summary.text()
     assert "several periods end in 2021; kept the one starting 2021-07-01" in text
-    assert "not a number, got 'about 30'; left out" in text
-    assert "qualitative measure: kept by name only" in text
+    assert "indicator ind-1: 1 value(s) are not numbers though its measure is numeric; left out" in text
+    assert "(actual 2022: 'about 30')" in text
+    assert "indicator r1-i2: qualitative: its values are kept as written" in text
+
+
+def test_year_prefixed_and_grouped_numbers_are_read_and_qualitative_text_is_kept(tmp_path: Path) -> None:
+    results = """
+    <result type="1"><title><narrative>People reached</narrative></title>
+     <indicator measure="1"><title><narrative>People reached</narrative></title>
+      <baseline year="2015" value="2015:1004106"/>
+      <period><period-start iso-date="2021-01-01"/><period-end iso-date="2021-12-31"/>
+       <target value="1,250,000"/><actual value="Available"/></period>
+     </indicator>
+     <indicator measure="5"><title><narrative>Law adopted</narrative></title>
+      <baseline year="2020" value="No law"/>
+      <period><period-start iso-date="2021-01-01"/><period-end iso-date="2021-12-31"/>
+       <target value="Law adopted"/><actual value="As at Appraisal"/></period>
+     </indicator>
+    </result>"""
+    summary, dataset = run(tmp_path, activity(body=results))
+    reached, law = only(dataset).indicators
+    assert reached.baseline is not None and reached.baseline.value == Decimal("1004106")
+    assert reached.targets == {2021: Decimal("1250000")} and reached.actuals == {}
+    assert law.baseline_text is not None and (law.baseline_text.year, law.baseline_text.text) == (2020, "No law")
+    assert law.target_texts == {2021: "Law adopted"} and law.actual_texts == {2021: "As at Appraisal"}
+    text = summary.text()
+    assert "value '2015:1004106' read as 1004106 (the 2015: prefix is dropped)" in text
+    assert "(actual 2021: 'Available')" in text
 
 
 def test_sdg_links_from_tags_sectors_and_indicator_references(tmp_path: Path) -> None:
@@ -455,3 +483,25 @@ def test_per_activity_problems_skip_the_activity_or_the_field(tmp_path: Path) ->
     assert "transaction[3].value: not an ISO 4217 currency code, got 'ZZZ'; transaction left out" in notes
     assert "budget[0].period-end: not a date (YYYY-MM-DD), got 'not a date'" in notes
     assert all(note.startswith("line ") for note in summary.imported[0].notes[:4])
+
+
+def test_an_empty_placeholder_indicator_is_left_out_and_reported(tmp_path: Path) -> None:
+    results = """
+    <result type="1"><title><narrative>Output 1</narrative></title>
+     <indicator measure="1" ascending="0">
+      <title/>
+      <baseline year="9999" value="0"/>
+      <period><period-start iso-date="9999-01-01"/><period-end iso-date="9999-12-31"/>
+       <target value="0"/></period>
+     </indicator>
+     <indicator measure="1"><title><narrative>Schools built</narrative></title>
+      <period><period-start iso-date="2021-01-01"/><period-end iso-date="2021-12-31"/><target value="4"/></period>
+     </indicator>
+    </result>"""
+    summary, dataset = run(tmp_path, activity(body=results))
+    (kept,) = only(dataset).indicators
+    assert kept.name == {"en": "Schools built"}
+    text = summary.text()
+    assert (
+        "placeholder indicator (no title of its own, no baseline, target or actual with a real year); left out" in text
+    )
