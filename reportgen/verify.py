@@ -27,11 +27,13 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, ObjectSet, Stream, String
 
+from . import verify_structure
 from .errors import UsageError
 
 __all__ = ["ARCHIVE_CHECKS", "BASE_CHECKS", "Check", "all_passed", "verify", "verify_bytes"]
 
-BASE_CHECKS = ("parses", "tagged", "language", "title", "figures", "tables", "headings", "fonts", "encryption")
+BASE_CHECKS: tuple[str, ...] = ("parses", "tagged", "language", "title", "figures", "tables", "headings", "fonts")
+BASE_CHECKS += ("encryption", *verify_structure.NAMES)  # then the PDF/UA-1 structure rules (lists, links, ...)
 ARCHIVE_CHECKS = ("pdfa", "attachments", "external-references")
 
 #: Upper bounds of the walks, far above any report reportgen makes (a 100-page report has about 20,000).
@@ -114,6 +116,7 @@ def _verify(opener: Callable[[], pikepdf.Pdf], path: Path, archive: bool | None)
             ("headings", _check_headings),
             ("fonts", _check_fonts),
             ("encryption", _check_encryption),
+            *verify_structure.CHECKS,
         ]
         if archive is None:
             archive = doc.claims_pdfa()

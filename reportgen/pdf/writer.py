@@ -28,7 +28,7 @@ from ..paths import ASSETS_DIR, DEFAULT_THEME_DIR, TEMPLATES_DIR
 from ..render import HtmlDocument
 from ..themes import load_theme
 from ..timing import stage
-from . import pango_leak
+from . import pango_leak, structure
 from .fetcher import SafeFetcher
 from .sources import SourceFile
 
@@ -224,6 +224,8 @@ def layout_pdf(
         raise RenderError(f"PDF rendering failed: {exc}") from exc
     if not isinstance(data, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
         raise RenderError("PDF rendering returned no data")
+    with stage("write"):
+        data = structure.mend(data, options.archive)  # what WeasyPrint tags wrong (docs/upstream/)
     return RenderedPdf(data, tuple(_geometry(page) for page in rendered.pages))
 
 
