@@ -310,7 +310,7 @@ def _lines(file: Path, node: yaml.Node) -> dict[PathKey, int]:
                     f"key given twice (first at line {lines[path]}); only one value can be right",
                     file=file,
                     line=line,
-                    field=dotted(path),
+                    field=printable(dotted(path)),
                 )
                 for path, line in duplicates
             ]
@@ -331,33 +331,48 @@ def surrogate_message(text: str) -> str:
     found = LONE_SURROGATE.search(text)
     code = f"\\u{ord(found.group()):04x}" if found else "a surrogate"
     return (
-        f"the text holds {code}, half of a UTF-16 surrogate pair and no character on its own; "
-        "write the character itself (or both halves of its escape)"
+        f"the text holds {code}, half of a UTF-16 surrogate pair, which is no character on its own; "
+        "write the character itself"
     )
 
 
-def _check_text(file: Path, data: Any, lines: dict[PathKey, int]) -> None:
+def printable(text: str) -> str:
+    """``text`` with each lone surrogate written as its ``\\uXXXX`` escape, so a message naming it
+    (a key, a column) can be printed."""
+    return LONE_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _check_text(file: Path, data: Any, lines: dict[PathKey, int], text: str = "") -> None:
     """Refuse (DataError, at each field's line) keys and strings holding a lone surrogate. The
-    walk is iterative and bounded: the document limits have been checked already."""
+    walk is iterative, in document order, and bounded: the document limits have been checked
+    already. Without ``lines`` (a JSON file YAML cannot read), ``text`` gives the lines: the
+    lone ``\\uXXXX`` escapes in it, in the same order."""
     issues: list[Issue] = []
-    stack: list[tuple[Any, PathKey]] = [(data, ())]
+    escapes = [text.count("\n", 0, found.start()) + 1 for found in _LONE_ESCAPE.finditer(text)] if text else []
+    stack: list[tuple[Any, PathKey, bool]] = [(data, (), False)]
     while stack and len(issues) < _MOST_SURROGATES:
-        value, path = stack.pop()
+        value, path, is_key = stack.pop()
         if isinstance(value, str):
             if LONE_SURROGATE.search(value):
-                issues.append(Issue(surrogate_message(value), file=file, line=lines.get(path), field=dotted(path)))
+                message = ("a key: " if is_key else "") + surrogate_message(value)
+                line = lines.get(path) or (escapes[0] if escapes else None)
+                del escapes[: len(LONE_SURROGATE.findall(value))]
+                issues.append(Issue(message, file=file, line=line, field=printable(dotted(path))))
         elif isinstance(value, dict):
-            for key, item in value.items():
+            for key, item in reversed(value.items()):
                 child = (*path, str(key))
-                if isinstance(key, str) and LONE_SURROGATE.search(key):
-                    issues.append(
-                        Issue("a key: " + surrogate_message(key), file=file, line=lines.get(child), field=dotted(child))
-                    )
-                stack.append((item, child))
+                stack += [(item, child, False), (key, child, True)]
         elif isinstance(value, list):
-            stack.extend((item, (*path, str(index))) for index, item in enumerate(value))
+            stack.extend((item, (*path, str(index)), False) for index, item in reversed(list(enumerate(value))))
     if issues:
-        raise DataError(sorted(issues, key=lambda issue: issue.line or 0))
+        raise DataError(issues)
+
+
+#: A ``\\uXXXX`` escape of half a surrogate pair without its other half (JSON text).
+_LONE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def _located(file: Path, lines: dict[PathKey, int], data: Any) -> LocatedDocument:
@@ -415,7 +430,7 @@ def load_json(file: Path, root: Path | None = None, root_name: str = "") -> Loca
         node = yaml.compose(text, Loader=_CParser or yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):  # valid JSON that YAML 1.1 does not read: check the data itself
         _check_plain(file, data)
-        _check_text(file, data, {})
+        _check_text(file, data, {}, text)
         return LocatedDocument(file=file, data=data, locations={(): Location(file)})
     if node is None:  # pragma: no cover - json.loads refused an empty document first
         raise DataError([Issue("file is empty", file=file)])

@@ -23,7 +23,7 @@ from ..safe_files import read_bytes
 from .archive_check import check_workbook_archive
 from .cells import CellError, parse_bool, parse_currency, parse_indicator_value, parse_money, parse_text, parse_year
 from .location import LocatedDocument, Location, column_letter
-from .source import LONE_SURROGATE, read_text, surrogate_message
+from .source import read_text
 
 TABLES_DIR = "tables"
 
@@ -201,10 +201,6 @@ def _rows_from_grid(
         return [], issues
     rows = []
     for number, values in grid:
-        bad = _unprintable(number, values, names, where)
-        if bad:
-            issues += bad
-            continue
         cells = {
             names[i]: Cell(value, where(number, i, names[i]))
             for i, value in enumerate(values)
@@ -213,30 +209,7 @@ def _rows_from_grid(
         if cells:
             letters = {name: column_letter(i) for name, i in first_at.items() if name}
             rows.append(Row(table, cells, where(number, None, table.name), commas, letters))
-    return (rows, []) if not issues else ([], issues)
-
-
-def _unprintable(
-    number: int, values: list[object], names: list[str], where: Callable[[int, int | None, str | None], Location]
-) -> list[Issue]:
-    """An issue for each cell of a row holding a lone surrogate (a workbook's ``_xD800_``), which
-    no text can print."""
-    issues = []
-    for index, value in enumerate(values):
-        if isinstance(value, str) and LONE_SURROGATE.search(value):
-            loc = where(number, index, None)
-            field = names[index] if index < len(names) and names[index] else None
-            issues.append(
-                Issue(
-                    surrogate_message(value),
-                    file=loc.file,
-                    line=loc.line,
-                    column=loc.column,
-                    field=field,
-                    sheet=loc.sheet,
-                )
-            )
-    return issues
+    return rows, issues
 
 
 class _TableLimit(Exception):
