@@ -72,6 +72,7 @@ class Draft:
     transactions: int
     uses: Counter[str]
     money_years: set[int]
+    latest_dated: tuple[dt.date, str] | None = None  # the newest transaction date, else budget start
     rolled_up: list[str] = field(default_factory=list)
 
     @property
@@ -320,7 +321,17 @@ def map_activity(activity: Activity, info: FileInfo, outcome_id: str, partners: 
         transactions=activity.transaction_count,
         uses=money.uses,
         money_years=money.years,
+        latest_dated=_latest_dated(activity),
     )
+
+
+def _latest_dated(activity: Activity) -> tuple[dt.date, str] | None:
+    """The newest transaction date, else the newest budget period start (with what it is)."""
+    if activity.transactions:
+        return max(t.date for t in activity.transactions), "transaction date"
+    if activity.budgets:
+        return max(b.start for b in activity.budgets), "budget period start"
+    return None
 
 
 def set_period(draft: Draft) -> bool:

@@ -3,7 +3,8 @@
 The publisher is the reporting organisation; its currency is the most common default
 currency of the activities, its language the dominant language of their narratives (one
 reports are translated into, when any narrative is in one), and its data date the
-latest ``last-updated-datetime`` (else the file's ``generated-datetime``, else today).
+latest of the file's ``generated-datetime`` and the activities' ``last-updated-datetime``
+(else the newest transaction date; never today, see :func:`data_date`).
 IATI says nothing of a publisher's web pages, so ``links`` (the address patterns of the
 reports' online pages) are never made up: a re-import keeps those someone added to the
 organization file an earlier import wrote (:func:`kept_links`).
@@ -16,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReportgenError
+from ..errors import ReportgenError, UsageError
 from ..i18n import available_languages
 from ..load.source import load_yaml
 from .ids import make_id
@@ -88,9 +89,31 @@ def kept_links(path: Path, notes: list[Note]) -> Any:
     return links
 
 
-def organization_data(
-    drafts: list[Draft], info: FileInfo, partners: PartnerBook, notes: list[Note], today: dt.date | None = None
-) -> dict[str, Any]:
+def data_date(drafts: list[Draft], info: FileInfo, notes: list[Note]) -> dt.date:
+    """The organization's ``data_as_of``: a date the file states, so that importing the same file
+    on two days writes the same data. The latest of the file's ``generated-datetime`` and the
+    activities' ``last-updated-datetime``; without either, the newest transaction date (else
+    budget period start) of the activities. Never today. A note says which was used."""
+    stated = [(d.last_updated, "an activity's last-updated-datetime") for d in drafts if d.last_updated]
+    if info.generated:
+        stated.append((info.generated, "the file's generated-datetime"))
+    if stated:
+        date, source = max(stated, key=lambda item: item[0])
+    else:
+        dated = [d.latest_dated for d in drafts if d.latest_dated]
+        dated = dated or [(day, "activity date") for d in drafts for day in (d.start, d.end) if day]
+        if not dated:
+            raise UsageError(
+                f"{info.path}: no date at all (no generated-datetime, last-updated-datetime, "
+                "transaction or budget): data_as_of cannot be set"
+            )
+        date, what = max(dated, key=lambda item: item[0])
+        source = f"the newest {what} (the file has no generated-datetime or last-updated-datetime)"
+    notes.append(Note(f"data_as_of is {date}: {source}"))
+    return date
+
+
+def organization_data(drafts: list[Draft], info: FileInfo, partners: PartnerBook, notes: list[Note]) -> dict[str, Any]:
     """The organization file's data for the drafts of one folder (all of one publisher)."""
     publisher = drafts[0].publisher
     language = choose_language(drafts, notes)
@@ -99,11 +122,7 @@ def organization_data(
     currency = _most_common(currencies) or "USD"
     if not currencies:
         notes.append(Note("no activity states a default-currency; the organization's currency is USD"))
-    dates = [d.last_updated for d in drafts if d.last_updated]
-    data_as_of = max(dates) if dates else info.generated or (today or dt.date.today())
-    if not dates:
-        source = "the file's generated-datetime" if info.generated else "today (the file has no generated-datetime)"
-        notes.append(Note(f"no activity has a last-updated-datetime; data_as_of is {source}: {data_as_of}"))
+    data_as_of = data_date(drafts, info, notes)
     organization: dict[str, Any] = {
         "id": publisher_id(publisher),
         "name": name,

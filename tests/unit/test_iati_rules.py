@@ -505,3 +505,24 @@ def test_an_empty_placeholder_indicator_is_left_out_and_reported(tmp_path: Path)
     assert (
         "placeholder indicator (no title of its own, no baseline, target or actual with a real year); left out" in text
     )
+
+
+def test_data_as_of_is_a_date_from_the_file_never_today(tmp_path: Path) -> None:
+    body = transaction("1", "2021-03-01", "10", provider="XM-A") + transaction("4", "2022-06-30", "4")
+    text = document(activity(body=body)).replace('generated-datetime="2024-05-01T10:00:00Z"', "")
+    source = write(tmp_path, text)
+    first = import_file(source, tmp_path / "one")
+    second = import_file(source, tmp_path / "two")
+    assert first.ok and second.ok, first.text()
+    written = (tmp_path / "one" / "organization.yaml").read_text(encoding="utf-8")
+    assert written == (tmp_path / "two" / "organization.yaml").read_text(encoding="utf-8")
+    assert str(load_dataset(tmp_path / "one").organization.data_as_of) == "2022-06-30"
+    assert "data_as_of is 2022-06-30: the newest transaction date (the file has no generated-datetime" in first.text()
+
+
+def test_data_as_of_prefers_the_latest_date_the_file_states(tmp_path: Path) -> None:
+    summary, dataset = run(
+        tmp_path, activity(attrs='default-currency="USD" last-updated-datetime="2023-02-01T00:00:00"')
+    )
+    assert str(dataset.organization.data_as_of) == "2024-05-01"  # the file's generated-datetime, the later
+    assert "data_as_of is 2024-05-01: the file's generated-datetime" in summary.text()
