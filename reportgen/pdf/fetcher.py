@@ -62,7 +62,7 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         try:  # a regular file only (no FIFO, device, socket), within its size limit, read bounded
             content = read_bytes(path, root=None, limit=size_limit(path))
         except DataError as exc:
-            raise self._refuse(url, exc.issues[0].message) from None
+            raise self._refuse(url, exc.issues[0].message.removesuffix("; refused")) from None
         return URLFetcherResponse(path.as_uri(), content, {})
 
 
