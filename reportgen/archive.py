@@ -86,11 +86,26 @@ def source_files(
 
 
 def attachments_of(pdf_path: Path) -> dict[str, bytes]:
-    """Every embedded file of a PDF, by name."""
+    """Every embedded file of a PDF, by name; each decoded within ``pdf_max_stream_bytes`` and all of them within
+    ``pdf_max_decoded_bytes`` (a flate bomb is a UsageError naming the file and the object, not gigabytes)."""
     import pikepdf
 
-    with pikepdf.open(pdf_path) as pdf:
-        return {name: bytes(spec.get_file().read_bytes()) for name, spec in pdf.attachments.items()}
+    from .errors import UsageError
+    from .limits import current
+    from .pdf_bounds import TooLarge, bounded, read_bounded
+
+    limits = current()
+    files: dict[str, bytes] = {}
+    with bounded(limits), pikepdf.open(pdf_path) as pdf:
+        for name, spec in pdf.attachments.items():
+            stream = spec.get_file().obj
+            try:
+                if not isinstance(stream, pikepdf.Stream):
+                    raise TooLarge("not an embedded file stream")
+                files[name] = read_bounded(stream, limits, sum(map(len, files.values())))
+            except TooLarge as exc:
+                raise UsageError(f"{pdf_path}: embedded file {name!r}: {exc}") from None
+    return files
 
 
 def load_attached(pdf_path: Path) -> tuple[Dataset, AttachedJob]:

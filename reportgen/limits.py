@@ -72,6 +72,16 @@ class Limits:
     iati_max_depth: int = _limit(64, "nesting of XML elements", "IATI XML")
     iati_max_activity_elements: int = _limit(2_000_000, "XML elements in one iati-activity", "IATI XML")
     iati_max_activity_chars: int = _limit(64 * MiB, "characters of text in one iati-activity", "IATI XML")
+    pdf_max_stream_bytes: int = _limit(
+        64 * MiB, "decoded size of one stream of a PDF that is read back (flate bomb), stopped while decoding",
+        "PDF (verify, load-attached)",
+    )  # fmt: skip
+    pdf_max_decoded_bytes: int = _limit(
+        512 * MiB, "decoded size of all the streams of one PDF that is read back, summed", "PDF (verify, load-attached)"
+    )
+    pdf_max_metadata_bytes: int = _limit(
+        4 * MiB, "decoded size of a PDF's XMP metadata stream, checked before it is parsed as XML", "PDF (verify)"
+    )
 
     def updated(self, **values: int) -> Limits:
         """A copy with some limits changed (names as the fields)."""
