@@ -27,17 +27,29 @@ from .app import EXIT_FAILED, EXIT_OK, handle_errors, main
     show_default=True,
     help="text for people (coloured on a terminal), json for CI pipelines.",
 )
+@click.option(
+    "--validator",
+    is_flag=True,
+    help="Also run the independent validator page-validation (PDF/UA-1; PDF/A-3a for archives), "
+    "when installed (pip install page-validation), as one more check.",
+)
 @handle_errors
-def verify(files: tuple[Path, ...], archive: bool | None, fmt: str) -> None:
+def verify(files: tuple[Path, ...], archive: bool | None, fmt: str, validator: bool) -> None:
     """Check finished PDFs; exit 0 only if every check of every file passes, 1 otherwise (2: a file is missing)."""
     from ..errors import UsageError
-    from ..verify import all_passed
+    from ..validator import validation_check
+    from ..verify import ARCHIVE_CHECKS, all_passed
     from ..verify import verify as verify_pdf
 
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
     results = [(path, verify_pdf(path, archive)) for path in files]
+    if validator:  # archives (asked for, or claimed by the file) are validated as PDF/A-3a too
+        results = [
+            (path, [*checks, validation_check(path, any(c.name in ARCHIVE_CHECKS for c in checks))])
+            for path, checks in results
+        ]
     if fmt == "json":
         report = [
             {
