@@ -36,6 +36,7 @@ class Entry:
     duration: float = 0.0
     error: str = ""
     source: str = ""  # the data file the report (or its failure) comes from
+    validator: str = ""  # page-validation's verdict when installed: "page-validation 0.11.0: PDF/UA-1 pass"
 
 
 class Manifest:

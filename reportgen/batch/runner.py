@@ -312,6 +312,7 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                     continue
                 digest = hashlib.sha256(result.pdf).hexdigest()
                 made = replace(entry, sha256=digest, pages=result.pages, bytes=len(result.pdf))
+                made = replace(made, validator=result.validator)  # page-validation's verdict, when installed
                 if result.problems:  # a report that is not accessible (or not archival) counts as failed
                     record(replace(made, error="verify failed: " + "; ".join(result.problems)))
                 else:

@@ -56,6 +56,7 @@ class Rendered:
     stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
     memory: WorkerMemory | None = None
     problems: tuple[str, ...] = ()  # checks of reportgen verify that the PDF failed
+    validator: str = ""  # page-validation's verdict on the PDF, when it is installed (reportgen.validator)
 
 
 def _page_size() -> int:
@@ -93,19 +94,25 @@ def render_task(task: Task) -> Rendered:
     from ..pdf import render_pdf
     from ..pipeline import report_html
     from ..runtime import report_done, tune_process
+    from ..validator import available, summary, validate_bytes
     from ..verify import verify_bytes
 
     tune_process()
     start = time.perf_counter()
     problems: tuple[str, ...] = ()
+    verdict = ""
 
     def render() -> tuple[bytes, int, tuple[str, ...]]:
+        nonlocal verdict
         report_kind = kind(task.kind)
         pdf, pages = render_pdf(
             report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets, task.sources
         )
         with stage("verify"):  # here, in parallel, rather than one by one in the runner
             checks = verify_bytes(pdf, archive=task.options.archive)
+        if available():
+            with stage("validate"):
+                verdict = summary(validate_bytes(pdf, archive=task.options.archive))
         return pdf, pages, tuple(f"{check.name}: {check.detail}" for check in checks if not check.passed)
 
     pdf: bytes | None
@@ -127,4 +134,4 @@ def render_task(task: Task) -> Rendered:
             pdf, pages, error = None, 0, f"internal error: {type(exc).__name__}: {exc}"
     report_done()
     seconds = time.perf_counter() - start
-    return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems)
+    return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems, verdict)
