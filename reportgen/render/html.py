@@ -72,7 +72,7 @@ def template_error(exc: TemplateError, template: str) -> TemplateRenderError:
     ]
     if isinstance(exc, RefusedTemplate):  # located at the file refused, named by whoever asked for it
         asked = f" (named at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
-        return TemplateRenderError(f"refused: {exc.reason}{asked}", exc.file, None, template)
+        return TemplateRenderError(f"{exc.reason}{asked}", exc.file, None, template)
     if frames:
         return TemplateRenderError(str(exc), Path(frames[-1].filename), frames[-1].lineno, template)
     return TemplateRenderError(str(exc), None, None, template)

@@ -1,14 +1,15 @@
 """The template loader: template files found in their search folders, never followed out of them.
 
 A template name (``partials/logo.html``) is looked up in each search folder in turn, as Jinja's
-``FileSystemLoader`` does, but the file found is read only when
+``FileSystemLoader`` does, and the file found is read through :mod:`reportgen.safe_files`, so it
+is read only when
 
 - its real path (symlinks resolved) lies inside the real path of its search folder, and that
   folder's real path inside the folder it must belong to (a theme's ``templates/`` inside its
   theme folder, which :func:`reportgen.themes.find_theme` keeps inside the data folder);
 - it is a regular file (not a FIFO, a device or a socket), checked with ``stat`` before it is
   opened, then opened with ``O_NOFOLLOW | O_NONBLOCK`` and checked again;
-- it is at most :data:`TEMPLATE_MAX_BYTES` long and UTF-8 text.
+- it is within the ``theme_file_max_bytes`` limit (read bounded) and UTF-8 text.
 
 Otherwise the template is refused with :class:`RefusedTemplate`, which names the template and
 the reason but never quotes what the file (or its target) holds.
@@ -17,7 +18,6 @@ the reason but never quotes what the file (or its target) holds.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +25,11 @@ from pathlib import Path
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 from jinja2.loaders import split_template_path
 
-#: The largest template file read (the built-in ones are under 10 kB).
-TEMPLATE_MAX_BYTES = 1024 * 1024
+from ..errors import DataError
+from ..safe_files import THEME_FOLDER, check, inside, read_bytes
+
+#: The limit (reportgen.limits) on the size of one template file, as on the theme's other files.
+TEMPLATE_LIMIT = "theme_file_max_bytes"
 
 
 class RefusedTemplate(TemplateNotFound):
@@ -51,17 +54,12 @@ class SearchFolder:
     within: Path | None = None
 
 
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
 class ContainedLoader(BaseLoader):
     """Loads templates from ``folders`` in order, refusing any file that leaves its folder, is
     not a regular file or is too large (see the module's documentation)."""
 
-    def __init__(self, folders: Sequence[SearchFolder], max_bytes: int = TEMPLATE_MAX_BYTES) -> None:
+    def __init__(self, folders: Sequence[SearchFolder]) -> None:
         self.folders = tuple(folders)
-        self.max_bytes = max_bytes
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = split_template_path(template)  # refuses "..": TemplateNotFound
@@ -81,29 +79,23 @@ class ContainedLoader(BaseLoader):
         return sorted(found)
 
     def _read(self, template: str, search: SearchFolder, file: Path) -> tuple[str, str, Callable[[], bool]]:
-        def refuse(reason: str) -> RefusedTemplate:
-            return RefusedTemplate(template, file, reason)
-
-        root = os.path.realpath(search.folder)
-        if search.within is not None and not _inside(root, os.path.realpath(search.within)):
-            raise refuse(f"its template folder {search.folder} leads outside {search.within} (a symbolic link)")
-        real = os.path.realpath(file)
-        if not _inside(real, root):
-            raise refuse(f"leads outside its template folder {search.folder} (a symbolic link)")
+        folder = f"the template folder {search.folder}"
         try:
-            before = os.stat(real)
-        except OSError as exc:
-            raise refuse(f"cannot be read ({exc.strerror})") from None
-        if not stat.S_ISREG(before.st_mode):
-            raise refuse("is not a regular file (a folder, FIFO, device or socket)")
-        if before.st_size > self.max_bytes:
-            raise refuse(f"is larger than {self.max_bytes} bytes ({before.st_size})")
-        data = self._bytes(real, before, refuse)
+            if search.within is not None:
+                inside(search.folder, search.within, THEME_FOLDER)
+            real = check(file, root=search.folder, limit=TEMPLATE_LIMIT, root_name=folder)
+            mtime = os.stat(real).st_mtime_ns
+            data = read_bytes(file, root=search.folder, limit=TEMPLATE_LIMIT, root_name=folder)
+        except DataError as exc:
+            issue = exc.issues[0]
+            where = "" if issue.file == file else f"{issue.file}: "
+            raise RefusedTemplate(template, file, where + issue.message) from None
+        except OSError as exc:  # gone between the checks
+            raise RefusedTemplate(template, file, f"cannot read file: {exc.strerror or exc}") from None
         try:
             source = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise refuse("is not UTF-8 text") from None
-        mtime = before.st_mtime_ns
+            raise RefusedTemplate(template, file, "is not UTF-8 text; refused") from None
 
         def uptodate() -> bool:
             try:
@@ -112,18 +104,3 @@ class ContainedLoader(BaseLoader):
                 return False
 
         return source, os.path.normpath(file), uptodate
-
-    def _bytes(self, real: str, before: os.stat_result, refuse: Callable[[str], RefusedTemplate]) -> bytes:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-        try:
-            fd = os.open(real, flags)
-        except OSError as exc:
-            raise refuse(f"cannot be read ({exc.strerror})") from None
-        with os.fdopen(fd, "rb") as handle:
-            now = os.fstat(handle.fileno())
-            if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
-                raise refuse("changed while it was being opened")
-            data = handle.read(self.max_bytes + 1)
-        if len(data) > self.max_bytes:
-            raise refuse(f"is larger than {self.max_bytes} bytes")
-        return data
