@@ -104,7 +104,7 @@ def _first_office(data: Path) -> str:
     from ..load.source import load_document
 
     try:
-        doc = load_document(data / "organization.yaml")
+        doc = load_document(data / "organization.yaml", data)  # a link out of the data folder is refused
         offices = doc.data.get("offices") if isinstance(doc.data, dict) else None
         if isinstance(offices, list) and offices and isinstance(offices[0], dict) and "id" in offices[0]:
             return str(offices[0]["id"])
