@@ -73,11 +73,43 @@ def mend(data: bytes, archive: bool) -> bytes:
                 compress_streams=True,
                 recompress_flate=False,
             )
+        return _unambiguous_lengths(out.getvalue())
     except RenderError:
         raise
     except Exception as exc:  # qpdf's and pikepdf's many errors: the caller needs one
         raise RenderError(f"mending the PDF's structure tree failed: {type(exc).__name__}: {exc}") from exc
-    return out.getvalue()
+
+
+def _unambiguous_lengths(data: bytes) -> bytes:
+    """``data`` with no stream whose encoded bytes end in a carriage return.
+
+    A stream is written ``stream LF <data> LF endstream``; data ending in CR then reads as if a CR LF marker
+    ended it, one byte short of its /Length (PDF/A-3, 6.1.7.1; page-validation's PDFA3A-STREAM-LENGTH-001). The
+    last byte of Flate data is its Adler-32 checksum's, so about one stream in 256 ends so. Such a stream is
+    wrapped in ASCIIHexDecode, whose data ends in ``>``; nothing else is re-encoded (deterministic)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        wrapped = 0
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.read_raw_bytes().endswith(b"\r"):
+                filters = obj.stream_dict.get("/Filter")
+                chain = list(filters) if isinstance(filters, Array) else ([] if filters is None else [filters])
+                parms = obj.stream_dict.get("/DecodeParms")
+                listed = list(parms) if isinstance(parms, Array) else [parms] * len(chain)
+                new_parms = None if parms is None else Array([None, *listed])
+                encoded = obj.read_raw_bytes().hex().encode() + b">"
+                obj.write(encoded, filter=Array([Name.ASCIIHexDecode, *chain]), decode_parms=new_parms)
+                wrapped += 1
+        if not wrapped:
+            return data
+        out = io.BytesIO()
+        pdf.save(
+            out,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+            compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
+        return out.getvalue()
 
 
 # --- the tree ----------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ WeasyPrint itself shows each WeasyPrint fault, and that :func:`reportgen.pdf.str
 
 from __future__ import annotations
 
+import io
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -236,3 +238,23 @@ def test_mend_is_deterministic_and_keeps_an_archive_valid(tmp_path: Path) -> Non
     )
     with pikepdf.open(path) as pdf:
         assert "/Filter" not in pdf.Root.Metadata.stream_dict  # PDF/A: the XMP stays readable
+
+
+def test_no_stream_ends_in_a_carriage_return_that_would_read_as_its_end_of_line(tmp_path: Path) -> None:
+    """Data ending in CR before the LF that precedes endstream reads one byte short of /Length (PDF/A-3,
+    6.1.7.1): mend wraps such a stream in ASCIIHexDecode, and its content decodes the same."""
+    # Flate data ends with the Adler-32 checksum of what it encodes: find content whose last byte is CR.
+    content = next(text for n in range(10_000) if zlib.compress(text := b"chunk %d" % n)[-1:] == b"\r")
+    source = tmp_path / "cr.pdf"
+    with pikepdf.open(io.BytesIO(weasyprint_pdf("pdf/ua-1"))) as pdf:
+        stream = pikepdf.Stream(pdf, zlib.compress(content))
+        stream.Filter = Name.FlateDecode
+        pdf.Root.PieceInfo = Dictionary(Data=pdf.make_indirect(stream))
+        pdf.save(source)
+    mended = mend(source.read_bytes(), archive=False)
+    with pikepdf.open(io.BytesIO(mended)) as pdf:
+        streams = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+        assert not [obj for obj in streams if obj.read_raw_bytes().endswith(b"\r")]
+        data = pdf.Root.PieceInfo.Data
+        assert data.read_bytes() == content
+        assert list(data.Filter) == [Name.ASCIIHexDecode, Name.FlateDecode]
