@@ -209,8 +209,8 @@ def _count_events(file: Path, text: str) -> None:
     """Refuse (DataError) a document with more nodes than :func:`_most_nodes` allows, counting
     libyaml's parse events, which are dropped as they come: nothing is built, so memory stays
     flat and the parse stops at the limit. Text libyaml cannot parse is left to the composer's
-    own count. A document shorter than the limit (in characters) cannot pass it: every node
-    takes at least one character, and it is not counted."""
+    own count. A document no longer than ``document_max_values`` characters is not counted: it
+    holds at most about one node per character, half of what the count allows."""
     limits = current()
     most = _most_nodes(limits)
     if _CParser is None or len(text) <= limits.document_max_values:
