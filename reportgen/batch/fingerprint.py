@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import __version__
+from ..errors import DataError
 from ..i18n import LOCALES_DIR
 from ..options import RenderOptions
 from ..paths import ASSETS_DIR, TEMPLATES_DIR, THEMES_DIR
@@ -27,18 +28,22 @@ HASHED_LIMIT = "font_max_bytes"
 
 def _hash_tree(digest: hashlib._Hash, folder: Path, suffixes: Iterable[str] | None = None) -> None:
     """Hash every regular file under ``folder`` (its relative name and content). Files are read
-    with :func:`reportgen.safe_files.open_binary`: a link out of the folder, or a file over
-    ``font_max_bytes``, is refused (DataError naming it), and a FIFO or device is passed over
-    (``is_file`` is false for them) rather than waited on or read without end."""
+    with :func:`reportgen.safe_files.open_binary`, as the renderer would load them: a link out
+    of the folder, or a file over ``font_max_bytes``, is not read (the renderer refuses it too)
+    and the reason is hashed instead; a FIFO or device is passed over (``is_file`` is false for
+    them) rather than waited on or read without end."""
     allowed = set(suffixes) if suffixes is not None else None
     for file in sorted(p for p in folder.rglob("*") if p.is_file()):
         if "__pycache__" in file.parts or (allowed is not None and file.suffix not in allowed):
             continue
         digest.update(str(file.relative_to(folder)).encode())
         digest.update(b"\0")
-        with open_binary(file, root=folder, limit=HASHED_LIMIT, root_name=f"the folder {folder}") as stream:
-            while chunk := stream.read(1 << 20):
-                digest.update(chunk)
+        try:
+            with open_binary(file, root=folder, limit=HASHED_LIMIT) as stream:
+                while chunk := stream.read(1 << 20):
+                    digest.update(chunk)
+        except DataError as refused:
+            digest.update(b"refused: " + refused.issues[0].message.encode())
         digest.update(b"\0")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import stat
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reportgen.batch.fingerprint import resources_fingerprint
 from reportgen.errors import DataError, Issue
 from reportgen.limits import Limits, using
 from reportgen.load.source import _json_values, _measure, load_document, load_json, load_yaml
@@ -217,6 +219,22 @@ def test_the_fetcher_refuses_a_link_out_of_the_theme_a_fifo_and_an_oversized_fil
         assert CANARY not in str(caught.value)
     response = fetcher.fetch((theme / "ok.svg").as_uri())
     assert response.read() == b"<svg/>"
+
+
+def test_the_resource_fingerprint_reads_no_link_out_of_the_theme_and_waits_on_no_fifo(tmp_path: Path) -> None:
+    """A batch's fingerprint hashes a theme's files as the renderer loads them: what a link out of
+    the theme points to is not read (changing it changes nothing), a FIFO is passed over."""
+    theme = tmp_path / "theme"
+    shutil.copytree(DEFAULT_THEME_DIR, theme)
+    secret = tmp_path / "secret.css"
+    secret.write_text("a { }", encoding="utf-8")
+    (theme / "extra.css").symlink_to(secret)
+    os.mkfifo(theme / "pipe.css")
+    first = resources_fingerprint(theme_dir=theme)
+    secret.write_text("b { }", encoding="utf-8")
+    assert resources_fingerprint(theme_dir=theme) == first
+    (theme / "theme.css").write_text("c { }", encoding="utf-8")
+    assert resources_fingerprint(theme_dir=theme) != first
 
 
 # --- document_max_values stops the parse -------------------------------------------------
