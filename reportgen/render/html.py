@@ -57,22 +57,42 @@ def render_html(
         )
     except TemplateError as exc:
         raise template_error(exc, template) from exc
+    except Exception as exc:  # 1/0, or a range over the sandbox's cap: the template's, if it raised it
+        if not raised_by_template(exc):
+            raise
+        raise template_error(exc, template) from exc
     return HtmlDocument(html=html, title=title, lang=tag)
 
 
-def template_error(exc: TemplateError, template: str) -> TemplateRenderError:
+#: Where reportgen's own code lies: an error raised there (in a filter) is reportgen's, not a template's.
+_PACKAGE = Path(__file__).resolve().parents[1]
+_TEMPLATE_FILES = (".html", ".htm", ".j2")
+
+
+def raised_by_template(exc: BaseException) -> bool:
+    """Whether the innermost frame of a template or of reportgen's code that ``exc`` went
+    through is a template line (Jinja names template frames after their files), so that the
+    template, not a bug of reportgen, raised it (library frames, such as Jinja's, are skipped)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(_TEMPLATE_FILES):
+            return True
+        if Path(frame.filename).resolve().is_relative_to(_PACKAGE):
+            return False
+    return False
+
+
+def template_error(exc: Exception, template: str) -> TemplateRenderError:
     """``exc`` located in its template: a syntax error knows its file and line; for an error
     met while rendering, the innermost template line being run (Jinja rewrites the traceback
     so that its frames are template lines)."""
     if isinstance(exc, TemplateSyntaxError):
         file = Path(exc.filename) if exc.filename else None
         return TemplateRenderError(exc.message or str(exc), file, exc.lineno, exc.name or template)
-    frames = [
-        frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith((".html", ".htm", ".j2"))
-    ]
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith(_TEMPLATE_FILES)]
     if isinstance(exc, RefusedTemplate):  # located at the file refused, named by whoever asked for it
         asked = f" (named at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
         return TemplateRenderError(f"{exc.reason}{asked}", exc.file, None, template)
+    detail = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
     if frames:
-        return TemplateRenderError(str(exc), Path(frames[-1].filename), frames[-1].lineno, template)
-    return TemplateRenderError(str(exc), None, None, template)
+        return TemplateRenderError(detail, Path(frames[-1].filename), frames[-1].lineno, template)
+    return TemplateRenderError(detail, None, None, template)

@@ -14,10 +14,11 @@ narrowed further to what reportgen's templates need:
 - ``*`` and ``**`` refuse results larger than :data:`MAX_SEQUENCE` items or
   :data:`MAX_POWER_BITS` bits, so ``'x' * 10**10`` stops at once instead of filling memory;
   so do a width over :data:`MAX_SEQUENCE` in ``%``, ``|format`` and ``str.format``
-  (``'%999999999d'``), and in the ``center`` and ``indent`` filters.
+  (``'%999999999d'``), and in the ``center`` and ``indent`` filters; the string methods that
+  pad to a width (``ljust``, ``zfill``...) are refused.
 
-Other ways of building a huge string (a loop doubling a ``namespace`` value) are bounded only
-by ``batch``'s time and memory limits.
+Other ways of building a huge string (a loop doubling a ``namespace`` value, ``replace`` on a
+long string) are bounded only by ``batch``'s time and memory limits.
 
 A refused access is Jinja's ``SecurityError``, which the render stage reports as a
 template error at the template's line.
@@ -48,6 +49,8 @@ MAX_POWER_BITS = 4096
 #: ``str.format`` tricks and the mutating methods of lists, dicts and sets.
 _PLAIN = (str, Markup, numbers.Number, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
 _CONTAINERS = (Mapping, Sequence, Set)
+#: Methods of text that pad to any width: ``'x'.ljust(10**9)``. No template needs them.
+_PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 #: Modules whose objects a template meets as helpers: loop, cycler, joiner, namespace, macros.
 _JINJA = "jinja2."
 _OWN = "reportgen."
@@ -81,6 +84,8 @@ def attribute_allowed(obj: object, attr: str) -> bool:
         return (isinstance(instance, dict) and attr in instance) or _defined_by_reportgen(kind, attr)
     if _module(kind).startswith(_JINJA):
         return True
+    if isinstance(obj, str | bytes) and attr in _PADDING:
+        return False
     return isinstance(obj, _PLAIN) or (isinstance(obj, _CONTAINERS) and _module(kind) == "builtins.")
 
 

@@ -108,6 +108,27 @@ def test_an_escape_in_a_theme_from_the_data_is_refused_and_runs_nothing(
     assert "uid=" not in result.stdout + result.stderr and "root:" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    ("payload", "detail"),
+    [
+        ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+        ("{{ range(10**10) | list | length }}", "OverflowError: Range too big"),
+        ("{{ ('x' * 10**10) | length }}", "'*' would make a sequence of 10000000000 items"),
+    ],
+    ids=["division by zero", "range bomb", "repeat bomb"],
+)
+def test_an_error_a_theme_template_raises_is_its_own_located_error(
+    data: Path, tmp_path: Path, payload: str, detail: str
+) -> None:
+    """Not an internal error: the template raised it, so the message is the template's, at its line."""
+    file = override(data, f"\n{payload}")
+    out = tmp_path / "brief.pdf"
+    result = run("brief", "mex-justice", "--data", str(data), "--out", str(out))
+    assert_refused(result, file, out)
+    assert f"error: template {file}:2: {detail}" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_build_refuses_every_report_of_an_escaping_theme(data: Path, tmp_path: Path) -> None:
     canary = tmp_path / "CANARY"
     file = override(data, f"{{{{ cycler.__init__.__globals__.os.popen('touch {canary}; id').read() }}}}")

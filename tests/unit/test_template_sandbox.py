@@ -59,6 +59,8 @@ BOMBS = {
     "format filter width": "{{ ('%999999999s' | format(1)) | length }}",
     "center": "{{ ('x' | center(10**9)) | length }}",
     "indent": "{{ ('x\ny' | indent(10**9)) | length }}",
+    "padding method": "{{ 'x'.ljust(10**9) | length }}",
+    "zfill": "{{ '1'.zfill(10**9) | length }}",
 }
 
 
