@@ -4,16 +4,19 @@ Local workers are started by a fork server that has already imported the rendere
 new worker is ready at once; each is recycled after ``recycle_after`` tasks (None: never), a safety
 net should anything keep memory per report (WeasyPrint 70 did: see reportgen.pdf.pango_leak).
 A worker that dies takes only its tasks with it: they are
-retried once on a fresh pool, then reported as failed.
+retried once on a fresh pool, then reported as failed. Workers end when the main process dies
+(:mod:`reportgen.batch.orphans`); on Dask, the scheduler releases the tasks of a client that is gone.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from .orphans import die_with_main
 from .worker import Rendered, Task, render_task
 
 #: Modules the fork server imports once, so forked workers start warm.
@@ -29,7 +32,10 @@ def run_local(tasks: Sequence[Task], workers: int, recycle_after: int | None = 1
     pending = list(tasks)
     for attempt in range(2):
         died: list[Task] = []
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=recycle_after)
+        executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, max_tasks_per_child=recycle_after,
+            initializer=die_with_main, initargs=(os.getpid(),),  # no worker outlives the batch, even kill -9
+        )  # fmt: skip
         try:
             futures: dict[Future[Rendered], Task] = {}
             queue = iter(pending)

@@ -27,6 +27,7 @@ from ..load import load_dataset
 from ..model import Dataset
 from ..options import RenderOptions
 from ..pipeline import archive_sources, effective_options
+from ..release.snapshot import keep as keep_model
 from ..safe_names import check_distinct, inside
 from ..timing import Timings, recording, stage
 from .bounds import ReportBounds
@@ -222,10 +223,12 @@ def run_batch(data_dir: Path, options: BatchOptions, progress: Progress | None =
 
 def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Timings) -> BatchSummary:
     summary = BatchSummary(timings=timings)
-    dataset = load_dataset(data_dir, skip_invalid=True)
-    render = effective_options(dataset, options.render)
     out_dir = options.out_dir
+    # The lock first, held to the end: a second batch is refused before it reads the data or the manifest, in
+    # every phase of this one (loading and planning, rendering, writing the manifest and the compendiums).
     with output_lock(out_dir), _stop_on_signals() as stop_signals:
+        dataset = load_dataset(data_dir, skip_invalid=True)
+        render = effective_options(dataset, options.render)
         _remove_partials(out_dir)
         manifest = Manifest.load(out_dir)
         last_save = time.monotonic()
@@ -271,6 +274,7 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
             with stage("fingerprint"):
                 sources = archive_sources(dataset, job.kind, model, job.key, render)
                 fingerprint = job_fingerprint(model, render, resources, (source.data for source in sources))
+                keep_model(out_dir, job.id, job.kind, job.key, job.year, model, fingerprint, dataset)  # for diffs
                 previous = manifest.entries.get(job.id)
                 unchanged = not options.force and previous is not None and previous.fingerprint == fingerprint
                 if unchanged and previous is not None:
