@@ -9,6 +9,8 @@ narrowed further to what reportgen's templates need:
   on Jinja's own helpers (``loop``, ``namespace``, macros) and on reportgen's own objects -
   and on those only the fields and methods reportgen defines, never what they inherit from a
   library (pydantic's ``parse_file`` reads a file);
+- never a module, a class, or Jinja's environment, templates, contexts or loaders, whoever
+  holds them;
 - nothing else: a ``Path`` in the context (``theme.folder``, ``options.theme_dir``) prints as
   text, but ``.read_text()`` and every other attribute of it is refused;
 - ``*`` and ``**`` refuse results larger than :data:`MAX_SEQUENCE` items or
@@ -32,9 +34,11 @@ import enum
 import numbers
 import re
 import string
+import types
 from collections.abc import Callable, Mapping, Sequence, Set
 from typing import Any
 
+from jinja2 import BaseLoader, Environment, Template
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -51,6 +55,8 @@ _PLAIN = (str, Markup, numbers.Number, decimal.Decimal, datetime.date, datetime.
 _CONTAINERS = (Mapping, Sequence, Set)
 #: Methods of text that pad to any width: ``'x'.ljust(10**9)``. No template needs them.
 _PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+#: Values no attribute may hand a template, whoever holds them: the machinery behind it.
+_NEVER = (types.ModuleType, type, Environment, Template, Context, BaseLoader)
 #: Modules whose objects a template meets as helpers: loop, cycler, joiner, namespace, macros.
 _JINJA = "jinja2."
 _OWN = "reportgen."
@@ -160,7 +166,11 @@ class ReportSandbox(ImmutableSandboxedEnvironment):
         self.filters["format"] = _bounded_format(self.filters["format"])
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        return super().is_safe_attribute(obj, attr, value) and attribute_allowed(obj, attr)
+        return (
+            super().is_safe_attribute(obj, attr, value)
+            and attribute_allowed(obj, attr)
+            and not isinstance(value, _NEVER)
+        )
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)
