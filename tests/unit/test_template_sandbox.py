@@ -129,6 +129,21 @@ def test_the_bounds_leave_ordinary_templates_alone(tmp_path: Path, context: dict
     assert rendered == "|".join(expected)
 
 
+def test_translations_and_filters_format_data_as_text(tmp_path: Path, context: dict[str, object]) -> None:
+    """gettext's ``%(name)s`` formatting, the Markdown and CSS filters and ``format`` treat data as
+    text: a format string or template code inside a value prints as written."""
+    value = "{0.real} {0.__class__} %(x)s %s {{ 7*7 }} {% if 1 %}"
+    source = (
+        "{{ _('Report year %(year)s', year=value) }}|{{ value | narrative }}|{{ value | css_string }}|"
+        "{{ '%s' | format(value) }}|{{ '{}'.format(value) }}"
+    )
+    rendered = overridden(tmp_path, source).get_template("partials/logo.html").render(value=value, **context)
+    gettext, markdown, css, printf, formatted = rendered.split("|")
+    assert gettext == f"Report year {value}" and printf == value and formatted == value
+    assert "{0.real}" in markdown and "%(x)s %s {{ 7*7 }} {% if 1 %}" in markdown
+    assert tinycss2.parse_one_component_value(css).value == value
+
+
 def test_a_path_in_the_context_prints_but_cannot_be_used(tmp_path: Path, context: dict[str, object]) -> None:
     env = overridden(tmp_path, "{{ theme.folder }}")
     assert env.get_template("partials/logo.html").render(**context) == str(load_theme().folder)
