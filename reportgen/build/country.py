@@ -218,17 +218,54 @@ def summary_text(
         amount = money(in_year.total, locale) if in_year else ""
         total = money(period.total, locale)
         parts.append(text.format(partners=partners, total=total, start=start, end=end, amount=amount, year=year))
-        if period.humanitarian.amount:
+        # the shares of the amount just named: the report year's when there is one, else the period's
+        split = in_year if in_year is not None else period
+        if not split.humanitarian.amount:
+            if in_year is not None:
+                parts.append(_("All of the {year} contributions were development funding.").format(year=year))
+            else:
+                parts.append(
+                    _("All of the contributions over {start}–{end} were development funding.").format(
+                        start=start, end=end
+                    )
+                )
+        elif in_year is not None:
             parts.append(
-                _("Of this, {development} was development funding and {humanitarian} humanitarian.").format(
-                    development=percent(period.development_share, locale),
-                    humanitarian=percent(period.humanitarian_share, locale),
+                _(
+                    "Of the {amount} in {year}, {development} was development funding and {humanitarian} humanitarian."
+                ).format(
+                    amount=amount,
+                    year=year,
+                    development=percent(split.development_share, locale),
+                    humanitarian=percent(split.humanitarian_share, locale),
                 )
             )
         else:
-            parts.append(_("All of it was development funding."))
+            parts.append(
+                _(
+                    "Of the {total} over {start}–{end}, {development} was development funding and {humanitarian} "
+                    "humanitarian."
+                ).format(
+                    total=total,
+                    start=start,
+                    end=end,
+                    development=percent(split.development_share, locale),
+                    humanitarian=percent(split.humanitarian_share, locale),
+                )
+            )
     else:
         parts.append(_("No funding partner contributions are recorded up to {year}.").format(year=year))
+    if figures.excluded_outcomes:
+        other = len(figures.excluded_outcomes)
+        parts.append(
+            ngettext(
+                "These figures cover the {count} outcomes running in {year}; {other} other outcome of the office, "
+                "not running in {year}, is left out of them.",
+                "These figures cover the {count} outcomes running in {year}; {other} other outcomes of the office, "
+                "not running in {year}, are left out of them.",
+                other,
+            ).format(count=n, year=year, other=other)
+        )
     res = figures.year_resources
     if res is None or res.budget is None:
         parts.append(_("No budget was reported for {year}.").format(year=year))
@@ -279,6 +316,7 @@ def build_country(
         period_total=contributions.grand_total,
         period_years=(years[0], years[-1]) if years else None,
         year_resources=resources.year_totals[resources.years.index(year)] if year in resources.years else None,
+        excluded_outcomes=tuple(o.id for o in outcomes if year not in o.period),
     )
     cells = {row.outcome_id: row.cells for row in resources.rows}
     glance = tuple(

@@ -87,6 +87,7 @@ class CountryKeyFigures:
     period_total: Split | None  # contributions over period_years
     period_years: tuple[int, int] | None
     year_resources: ResourceCell | None  # budget, expenditure and delivery in the report year
+    excluded_outcomes: tuple[str, ...] = ()  # outcomes of the office not running in the report year: not counted
 
 
 @dataclass(frozen=True)
