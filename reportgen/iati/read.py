@@ -115,7 +115,13 @@ class _Reader:
         return out
 
     def org(self, node: Node, field: str) -> Org:
-        return Org(ref=node.get("ref"), name=self.texts(node, field), type=node.get("type"))
+        """An organisation; a ``ref`` with no letter or digit (``-``, seen for "Private donors in
+        the Netherlands") identifies nothing, so the name does, and surrounding spaces are dropped."""
+        ref = (node.get("ref") or "").strip()
+        if ref and not any(c.isalnum() for c in ref):
+            self.note(node.line, f"{field}.ref", f"{ref!r} is no organisation identifier; the name is used")
+            ref = ""
+        return Org(ref=ref or None, name=self.texts(node, field), type=node.get("type"))
 
     def date(self, node: Node | None, field: str) -> dt.date | None:
         if node is None:

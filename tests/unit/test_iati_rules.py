@@ -526,3 +526,18 @@ def test_data_as_of_prefers_the_latest_date_the_file_states(tmp_path: Path) -> N
     )
     assert str(dataset.organization.data_as_of) == "2024-05-01"  # the file's generated-datetime, the later
     assert "data_as_of is 2024-05-01: the file's generated-datetime" in summary.text()
+
+
+def test_a_provider_ref_that_is_only_punctuation_is_no_identifier(tmp_path: Path) -> None:
+    funds = (
+        '<transaction><transaction-type code="1"/><transaction-date iso-date="2023-02-01"/><value>5</value>'
+        '<provider-org ref="-"><narrative>Private donors in the Netherlands</narrative></provider-org></transaction>'
+        '<transaction><transaction-type code="1"/><transaction-date iso-date="2023-03-01"/><value>7</value>'
+        '<provider-org ref=" XM-A "><narrative>Org A</narrative></provider-org></transaction>'
+    )
+    summary, dataset = run(tmp_path, activity(body=funds))
+    assert {p.id: p.name for p in dataset.partners.values()} == {
+        "private-donors-in-the-netherlands": "Private donors in the Netherlands",
+        "xm-a": "Org A",
+    }
+    assert "'-' is no organisation identifier; the name is used" in summary.text()
