@@ -25,6 +25,11 @@ FOLDERS = {"brief": "briefs", "donor": "donors", "country": "countries"}
 NOTE_WORDS = (120, 180)
 SUMMARY = re.compile(r"batch: (\d+) made, (\d+) up to date, (\d+) failed in ")
 LOCK_MESSAGE = "another batch is writing to"
+#: The ceiling for one batch command of a test: far above what any takes on an idle machine (a minute or two), so
+#: a machine loaded by other work slows a test down without failing it. A ceiling, never a wait.
+BATCH_TIMEOUT = 1800.0
+#: The ceiling for a condition a test waits for (a report written, a lock taken), polled; the same reasoning.
+WAIT_CEILING = 600.0
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -34,7 +39,7 @@ def command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "reportgen", *map(str, args)]
 
 
-def cli(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def cli(*args: str | Path, timeout: float = BATCH_TIMEOUT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command(*args), capture_output=True, text=True, timeout=timeout)
 
 

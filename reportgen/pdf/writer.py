@@ -30,6 +30,7 @@ from ..themes import load_theme
 from ..timing import stage
 from . import pango_leak, structure
 from .fetcher import SafeFetcher
+from .source_date import source_date
 from .sources import SourceFile
 
 STYLESHEET = ASSETS_DIR / "css" / "report.css"
@@ -218,8 +219,8 @@ def layout_pdf(
             html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
             rendered = html.render(font_config=font_config(), **settings)
         written = {k: v for k, v in settings.items() if k != "stylesheets"}
-        with stage("write"):
-            data = rendered.write_pdf(finisher=_name_producer, **written)
+        with stage("write"), source_date(rendered.metadata.created or rendered.metadata.modified):
+            data = rendered.write_pdf(finisher=_name_producer, **written)  # fonts subset here: no clock in them
     except Exception as exc:  # WeasyPrint raises many types; the caller needs one
         raise RenderError(f"PDF rendering failed: {exc}") from exc
     if not isinstance(data, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
