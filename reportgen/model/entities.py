@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -23,6 +23,7 @@ from .types import Amount, Id, SignedAmount, Text, Year, check_currency
 from .types import FrozenModel as _Model
 
 SdgGoal = Annotated[int, Field(ge=1, le=17)]
+ReportKindName = Literal["brief", "donor", "country"]
 
 _SDG_TARGET = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
 
@@ -51,9 +52,24 @@ class Organization(_Model):
     archive: bool = False  # produce archival PDF/A-3a (with the source data attached) by default
     theme: str | None = None  # a built-in theme's name (themes/<name>) or a theme folder relative to the data folder
     links: OnlineLinks = Field(default_factory=OnlineLinks)  # address patterns of the online pages reports link to
+    # Roles that must clear each kind of report before `reportgen release` (see README, "From batch to
+    # release"). Not printed, so kept out of the report model's repr and dump: changing who must clear
+    # a report does not re-open the reports already cleared.
+    clearance: dict[ReportKindName, list[Text]] = Field(default_factory=dict, repr=False, exclude=True)
 
     _currency = field_validator("currency")(check_currency)
     _locale = field_validator("locale")(_check_locale)
+
+    @field_validator("clearance")
+    @classmethod
+    def _roles_once(cls, clearance: dict[str, list[str]]) -> dict[str, list[str]]:
+        for kind, roles in clearance.items():
+            if not roles:
+                raise ValueError(f"{kind}: list at least one role, or leave the kind out")
+            repeated = sorted({role for role in roles if roles.count(role) > 1})
+            if repeated:
+                raise ValueError(f"{kind}: role {repeated[0]!r} is listed twice")
+        return clearance
 
     @property
     def display_name(self) -> str:
