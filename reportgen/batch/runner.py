@@ -28,7 +28,6 @@ from ..model import Dataset
 from ..options import RenderOptions
 from ..pipeline import archive_sources, effective_options
 from ..release.snapshot import keep as keep_model
-from ..release.snapshot import keep as keep_model
 from ..safe_names import check_distinct, inside
 from ..timing import Timings, recording, stage
 from .bounds import ReportBounds
@@ -275,7 +274,6 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
             with stage("fingerprint"):
                 sources = archive_sources(dataset, job.kind, model, job.key, render)
                 fingerprint = job_fingerprint(model, render, resources, (source.data for source in sources))
-                keep_model(out_dir, job.id, job.kind, job.key, job.year, model, fingerprint, dataset)  # for diffs
                 keep_model(out_dir, job.id, job.kind, job.key, job.year, model, fingerprint, dataset)  # for diffs
                 previous = manifest.entries.get(job.id)
                 unchanged = not options.force and previous is not None and previous.fingerprint == fingerprint
