@@ -111,7 +111,7 @@ def render_task(task: Task) -> Rendered:
         with stage("verify"):  # here, in parallel, rather than one by one in the runner
             checks = verify_bytes(pdf, archive=task.options.archive)
         if available():
-            with stage("validate"):
+            with stage("verify"):  # the independent validator counts as verifying
                 verdict = summary(validate_bytes(pdf, archive=task.options.archive))
         return pdf, pages, tuple(f"{check.name}: {check.detail}" for check in checks if not check.passed)
 
