@@ -25,9 +25,11 @@ from reportgen.batch import BatchOptions, Job, run_batch
 from reportgen.synthetic import write_dataset
 
 from ..batchutil import (
+    BATCH_TIMEOUT,
     LOCK_MESSAGE,
     NOTE_WORDS,
     SUMMARY,
+    WAIT_CEILING,
     assert_pdfs_match_manifest,
     by_status,
     cli,
@@ -183,10 +185,10 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> StopAndRerun:
 
     first = start(*args)
     try:
-        wait_for(lambda: ok_count(out) >= 3, 180, "manifest.json lists 3 reports", first)
+        wait_for(lambda: ok_count(out) >= 3, WAIT_CEILING, "manifest.json lists 3 reports", first)
         os.kill(first.pid, signal.SIGTERM)
         stopped = time.monotonic()
-        _, state.stderr = first.communicate(timeout=60)
+        _, state.stderr = first.communicate(timeout=WAIT_CEILING)
         state.seconds_to_exit = time.monotonic() - stopped
     finally:
         if first.poll() is None:
@@ -200,12 +202,12 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> StopAndRerun:
     rerun = start(*args)
     try:
         lock = out / ".reportgen.lock"
-        wait_for(lambda: lock.read_text() == f"pid {rerun.pid}", 60, "the rerun holds the lock", rerun)
+        wait_for(lambda: lock.read_text() == f"pid {rerun.pid}", WAIT_CEILING, "the rerun holds the lock", rerun)
         began = time.monotonic()
-        state.second = cli(*args, timeout=120)
+        state.second = cli(*args)
         state.second_seconds = time.monotonic() - began
         state.first_still_running = rerun.poll() is None
-        stdout, stderr = rerun.communicate(timeout=300)
+        stdout, stderr = rerun.communicate(timeout=BATCH_TIMEOUT)
     finally:
         if rerun.poll() is None:
             rerun.kill()
@@ -286,7 +288,7 @@ def test_failed_reports_are_retried_only_when_asked_and_force_rebuilds_everythin
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
             time.sleep(0.02)
-        stdout, stderr = first.communicate(timeout=60)
+        stdout, stderr = first.communicate(timeout=WAIT_CEILING)
     finally:
         if first.poll() is None:
             first.kill()
