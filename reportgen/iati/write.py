@@ -9,6 +9,7 @@ exact number scalars from their Decimal text, never through float.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -68,6 +69,8 @@ def file_text(head: list[str], data: Mapping[str, Any]) -> str:
 def carries_marker(path: Path) -> bool:
     """True when ``path`` starts with the importer's header (so a re-import may overwrite it)."""
     try:
+        if not stat.S_ISREG(path.lstat().st_mode):  # a link, FIFO or device is no file the importer wrote
+            return False
         with path.open("rb") as stream:
             head = stream.read(_HEAD_BYTES).decode("utf-8", errors="replace")
     except OSError:

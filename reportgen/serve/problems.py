@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -80,9 +81,11 @@ def quote(file: Path | None, line: int | None, roots: Iterable[Path]) -> tuple[S
         path = file.resolve()
         if not any(path.is_relative_to(root.resolve()) for root in roots) or path.suffix.lower() in (".xlsx", ".zip"):
             return ()
-        if path.stat().st_size > _QUOTE_LIMIT:
+        found = path.stat()
+        if not stat.S_ISREG(found.st_mode) or found.st_size > _QUOTE_LIMIT:  # a FIFO would never end
             return ()
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        with path.open("rb") as handle:
+            lines = handle.read(_QUOTE_LIMIT).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return ()
     first, last = max(1, line - CONTEXT_LINES), min(len(lines), line + CONTEXT_LINES)

@@ -13,14 +13,23 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta
 
+from ..errors import DataError
 from ..paths import ASSETS_DIR, TEMPLATES_DIR
+from ..safe_files import open_binary
+
+#: The largest file hashed, as in the batch's fingerprints: a theme's fonts are the largest files.
+HASHED_LIMIT = "font_max_bytes"
 
 #: The preview's own pages and scripts: not part of any report.
 PREVIEW_FOLDER = "serve"
 
 
 class Digests:
-    """Content hashes of files, recomputed only when a file's size or modification time changes."""
+    """Content hashes of files, recomputed only when a file's size or modification time changes.
+
+    Files are read through :func:`reportgen.safe_files.open_binary`, as the renderer loads them: a
+    FIFO, a device or a file over ``font_max_bytes`` is not read (its refusal is the digest), so a
+    hostile theme cannot make the preview wait or read gigabytes."""
 
     def __init__(self) -> None:
         self._seen: dict[Path, tuple[int, int, str]] = {}
@@ -34,7 +43,13 @@ class Digests:
         if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
             return known[2]
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            hashed = hashlib.sha256()
+            with open_binary(path, root=None, limit=HASHED_LIMIT) as stream:
+                while chunk := stream.read(1 << 20):
+                    hashed.update(chunk)
+            digest = hashed.hexdigest()
+        except DataError as refused:
+            digest = "refused: " + refused.issues[0].message
         except OSError:
             return "unreadable"
         self._seen[path] = (stat.st_mtime_ns, stat.st_size, digest)
