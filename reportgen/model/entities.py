@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..sdg import TARGETS, targets_of
 from .activity import ActivityStatus, GenderMarker, ImportSource, Sector, YearAmount
@@ -24,6 +24,18 @@ from .types import FrozenModel as _Model
 
 SdgGoal = Annotated[int, Field(ge=1, le=17)]
 ReportKindName = Literal["brief", "donor", "country"]
+
+
+def _roles_once(roles: list[str]) -> list[str]:
+    if not roles:
+        raise ValueError("list at least one role, or leave the kind out")
+    repeated = sorted({role for role in roles if roles.count(role) > 1})
+    if repeated:
+        raise ValueError(f"role {repeated[0]!r} is listed twice")
+    return roles
+
+
+Roles = Annotated[list[Text], AfterValidator(_roles_once)]
 
 _SDG_TARGET = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
 
@@ -55,21 +67,10 @@ class Organization(_Model):
     # Roles that must clear each kind of report before `reportgen release` (see README, "From batch to
     # release"). Not printed, so kept out of the report model's repr and dump: changing who must clear
     # a report does not re-open the reports already cleared.
-    clearance: dict[ReportKindName, list[Text]] = Field(default_factory=dict, repr=False, exclude=True)
+    clearance: dict[ReportKindName, Roles] = Field(default_factory=dict, repr=False, exclude=True)
 
     _currency = field_validator("currency")(check_currency)
     _locale = field_validator("locale")(_check_locale)
-
-    @field_validator("clearance")
-    @classmethod
-    def _roles_once(cls, clearance: dict[str, list[str]]) -> dict[str, list[str]]:
-        for kind, roles in clearance.items():
-            if not roles:
-                raise ValueError(f"{kind}: list at least one role, or leave the kind out")
-            repeated = sorted({role for role in roles if roles.count(role) > 1})
-            if repeated:
-                raise ValueError(f"{kind}: role {repeated[0]!r} is listed twice")
-        return clearance
 
     @property
     def display_name(self) -> str:
@@ -308,6 +309,10 @@ class Outcome(_Model):
     period: Period
     report_year: Year | None = None
     data_as_of: dt.date | None = None
+    # Provenance: where the outcome's figures come from (else the organization's data_source),
+    # and whether they are invented for illustration; printed in the reports (docs/data-format.md).
+    source: Text | None = None
+    illustrative: bool = False
     strategic_plan: StrategicPlan = Field(default_factory=StrategicPlan)
     sdgs: list[SdgLink] = Field(default_factory=list)
     resources: list[ResourceLine] = Field(default_factory=list)
