@@ -140,6 +140,7 @@ def batch(
     """Make every report the data supports (kind x entity x year x language), incrementally."""
     from ..batch import BatchOptions, Interrupted, run_batch
     from ..errors import UsageError
+    from ..release.status import cleared
 
     wanted = _split(kinds)
     unknown = [k for k in wanted if k not in ("brief", "donor", "country")]
@@ -153,6 +154,7 @@ def batch(
         time_limit=time_limit or None, memory_limit=memory_limit or None,
     )  # fmt: skip
     progress = _Bar() if sys.stdout.isatty() else _Log()
+    was_cleared = cleared(out)  # to say which cleared reports this run re-opens
     try:
         summary = run_batch(data, options, progress)
     except Interrupted as exc:
@@ -172,6 +174,9 @@ def batch(
         f"in {summary.seconds:.1f} s; manifest: {out / 'manifest.json'}"
     )
     click.echo(_where_time_went(summary))
+    reopened = sorted(was_cleared - cleared(out))
+    if reopened:
+        click.echo(f"batch: re-opened {len(reopened)} cleared reports (see reportgen status): {', '.join(reopened)}")
     sys.exit(summary.exit_code)
 
 
