@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+from jinja2.sandbox import unsafe
 from pydantic import AfterValidator, Field, field_validator
 
 from .atomic import write_text_atomic
@@ -148,8 +149,10 @@ class Theme:
     def is_default(self) -> bool:
         return self.folder.resolve() == DEFAULT_THEME_DIR.resolve()
 
+    @unsafe
     def files(self) -> list[Path]:
-        """Every file of the theme (what a report's look depends on)."""
+        """Every file of the theme (what a report's look depends on). Not for templates (the
+        sandbox refuses the call): a template has no business listing a folder."""
         return sorted(path for path in self.folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
 
 

@@ -153,6 +153,12 @@ def test_a_path_in_the_context_prints_but_cannot_be_used(tmp_path: Path, context
             env.get_template("partials/logo.html").render(**context)
 
 
+def test_a_template_cannot_list_the_theme_folder(tmp_path: Path, context: dict[str, object]) -> None:
+    env = overridden(tmp_path, "{{ theme.files() }}")
+    with pytest.raises(TemplateError, match="not safely callable"):
+        env.get_template("partials/logo.html").render(**context)
+
+
 # --- the loader --------------------------------------------------------------------------------
 
 
