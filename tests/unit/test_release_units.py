@@ -160,3 +160,34 @@ def test_clearance_is_not_part_of_the_report_model() -> None:
     strict = dataset.organization.model_copy(update={"clearance": {"donor": ["finance"]}})
     assert repr(strict) == repr(dataset.organization)  # the fingerprint hashes the model's repr
     assert "clearance" not in strict.model_dump()
+
+
+def test_a_model_kept_under_two_fingerprints_is_a_presentation_change(tmp_path: Path) -> None:
+    from reportgen.release import snapshot
+    from reportgen.release.diff import compare_models
+
+    dataset = load_dataset(DATA)
+    model = kind("brief").build(dataset, "mex-wps", None, None, None)
+    for fingerprint in ("a" * 64, "b" * 64):
+        snapshot.keep(tmp_path, "brief/mex-wps/2024/-", "brief", "mex-wps", 2024, model, fingerprint, dataset)
+    kept = snapshot.load(tmp_path, "a" * 64)
+    assert kept is not None and kept.model == model_json(model)
+    assert kept.partners == tuple(sorted({c.partner for c in dataset.outcomes["mex-wps"].contributions}))
+    same = compare_models("j", "brief", "briefs/x.pdf", (tmp_path, "a" * 64), (tmp_path, "b" * 64))
+    assert (same.state, same.changes) == ("presentation", ())
+    missing = compare_models("j", "brief", "briefs/x.pdf", (tmp_path, "a" * 64), (tmp_path, "c" * 64))
+    assert missing.state == "unknown" and "new batch" in missing.note
+
+
+def test_the_html_page_escapes_report_text_and_loads_nothing() -> None:
+    from reportgen.release.diff import BatchDiff, Change, ReportDiff
+    from reportgen.release.diff_html import diff_page
+
+    hostile = '<script>alert("x")</script><img src=http://evil.example/x.png>'
+    words = word_diff("the note said nothing", f"the note said {hostile}")
+    report = ReportDiff("brief/x/2024/-", "brief", "briefs/<x>.pdf", "changed",
+                        (Change("summary", "a", hostile), Change("progress › 2024 › text", "", "", words)))  # fmt: skip
+    page = diff_page(BatchDiff(Path("old"), Path("new"), [report]))
+    assert not re.search(r"<(script|img|link|iframe|object)\b", page, re.I)  # only text of the reports, escaped
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<ins>" in page and "briefs/&lt;x&gt;.pdf" in page
