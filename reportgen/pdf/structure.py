@@ -34,7 +34,6 @@ __all__ = ["PRINT_FLAG", "declare_pdfua", "mend"]
 PRINT_FLAG = 4
 #: Inline-level element types that mean nothing without content.
 _EMPTY_DROPPED = frozenset({"/Span", "/NonStruct"})
-_PAGINATION = Dictionary(Type=Name.Pagination)
 
 #: The PDF/UA identification, and the PDF/A extension schema that declares it (ISO 14289-1, 5; ISO 19005-3,
 #: 6.6.2.3: a property outside the predefined XMP schemas must be described by an extension schema).
@@ -196,7 +195,11 @@ def _artifact_untreed_content(pdf: pikepdf.Pdf, tree: _Tree) -> None:
         owners = parents[int(key)]
         if not isinstance(owners, Array):
             continue
-        orphans = {mcid for mcid, owner in enumerate(owners) if owner not in tree.reachable}
+        orphans = {
+            mcid
+            for mcid, owner in enumerate(owners)
+            if not isinstance(owner, Dictionary) or owner not in tree.reachable
+        }
         if not orphans:
             continue
         instructions = pikepdf.parse_content_stream(page)
@@ -206,7 +209,8 @@ def _artifact_untreed_content(pdf: pikepdf.Pdf, tree: _Tree) -> None:
             properties = operands[1] if operator == Operator("BDC") and len(operands) == 2 else None
             mcid = properties.get("/MCID") if isinstance(properties, Dictionary) else None
             if isinstance(mcid, int) and int(mcid) in orphans:
-                changed.append(pikepdf.ContentStreamInstruction([Name.Artifact, _PAGINATION], Operator("BDC")))
+                artifact = [Name.Artifact, Dictionary(Type=Name.Pagination)]
+                changed.append(pikepdf.ContentStreamInstruction(artifact, Operator("BDC")))
             else:
                 changed.append(instruction)
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(changed))
