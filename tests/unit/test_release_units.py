@@ -191,3 +191,12 @@ def test_the_html_page_escapes_report_text_and_loads_nothing() -> None:
     assert not re.search(r"<(script|img|link|iframe|object)\b", page, re.I)  # only text of the reports, escaped
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "<ins>" in page and "briefs/&lt;x&gt;.pdf" in page
+
+
+def test_the_organization_schema_lists_clearance_for_editors() -> None:
+    from reportgen.scaffold.schema import json_schema
+
+    schema = json_schema("organization")
+    clearance = schema["$defs"]["Organization"]["properties"]["clearance"]
+    assert clearance["propertyNames"]["enum"] == ["brief", "donor", "country"]
+    assert clearance["additionalProperties"]["type"] == "array"
