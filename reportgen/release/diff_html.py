@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from .diff import BatchDiff, Change, ReportDiff
+from .textdiff import shortened
 
 _CSS = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1b1b1b}
@@ -21,7 +22,8 @@ del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decora
 def _change_row(change: Change) -> str:
     if change.words:
         tags = {"=": ("", ""), "-": ("<del>", "</del>"), "+": ("<ins>", "</ins>")}
-        text = " ".join(f"{tags[p.op][0]}{escape(p.text)}{tags[p.op][1]}" for p in change.words)
+        pieces = shortened(change.words, context=12)  # long unchanged runs cut to the words around a change
+        text = " ".join(f"{tags[p.op][0]}{escape(p.text)}{tags[p.op][1]}" for p in pieces)
         return f"<tr><td>{escape(change.where)}</td><td colspan=2>{text}</td></tr>"
     old = escape(change.old) if change.old is not None else "<em>none</em>"
     new = escape(change.new) if change.new is not None else "<em>none</em>"

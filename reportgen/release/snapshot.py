@@ -109,7 +109,7 @@ def keep(
         "partners": _partners(dataset, kind, key),
         "model": model_json(model),
     }
-    data = json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    data = json.dumps(document, ensure_ascii=False).encode("utf-8")  # in the model's order, as the diff lists it
     try:
         if target.is_file() and target.read_bytes() == data:
             return
