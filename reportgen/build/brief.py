@@ -26,6 +26,7 @@ from .brief_model import (
 )
 from .language import resolve as resolve_language
 from .links import outcome_url
+from .provenance import source_of
 
 
 def data_years(outcome: Outcome) -> set[int]:
@@ -275,4 +276,6 @@ def build_brief(
         sdgs=tuple(sorted(outcome.sdgs, key=lambda s: s.goal)),
         has_report_year_note=any(p.is_report_year for p in progress),
         online_url=outcome_url(organization, outcome, year, lang),
+        source=source_of(outcome, organization),
+        illustrative=outcome.illustrative,
     )

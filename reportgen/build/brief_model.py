@@ -166,6 +166,8 @@ class BriefReport:
     sdgs: tuple[SdgLink, ...]
     has_report_year_note: bool
     online_url: str | None = None  # the outcome's online page (organization.links.outcome), if any
+    source: str = ""  # where the outcome's figures come from (reportgen.build.provenance)
+    illustrative: bool = False  # invented sample data: every page is marked
 
     @property
     def title(self) -> str:

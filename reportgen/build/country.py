@@ -30,6 +30,7 @@ from .country_model import (
 )
 from .language import resolve as resolve_language
 from .links import office_url
+from .provenance import provenance
 
 #: A chapter's contribution table with more partners than this moves to Annex A.
 MAX_CHAPTER_TABLE_ROWS = 8
@@ -331,6 +332,7 @@ def build_country(
     )
     counts = status_counts(chapters)
     data_as_of = max(c.data_as_of for c in chapters)
+    origin = provenance(in_period, organization, lang)
     _ = translations(lang).gettext
     return CountryReport(
         organization=organization,
@@ -352,6 +354,7 @@ def build_country(
         source_note=_(
             "Source: {source}, data as of {date}. Totals, shares and delivery rates are computed "
             "from the yearly figures."
-        ).format(source=organization.data_source or organization.name, date=long_date(data_as_of, locale)),
+        ).format(source=origin.source, date=long_date(data_as_of, locale)),
         online_url=office_url(organization, office, year, lang),
+        illustrative=origin.illustrative,
     )

@@ -112,6 +112,7 @@ class CountryReport:
     summary: str  # the cover's paragraph, in the report language
     source_note: str  # the footnote naming the data source and its date
     online_url: str | None = None  # the office's online page (organization.links.office), if any
+    illustrative: bool = False  # some outcomes are invented sample data: every page is marked
 
     @property
     def title(self) -> str:

@@ -34,6 +34,7 @@ from .donor_model import (
 )
 from .language import resolve_for_organization
 from .links import outcome_url, partner_url
+from .provenance import provenance
 
 __all__ = ["DonorReport", "build_donor", "default_donor_year", "donor_jobs", "funded_outcomes", "shares"]
 
@@ -280,6 +281,7 @@ def build_donor(
     year_totals = tuple(YearTotal(y, sum_splits(by_year.get(y, []))) for y in range(first, year + 1))
     period_total = sum_splits(y.split for y in year_totals)
     _ = translations(lang).gettext
+    origin = provenance([g.outcome for g in groups], organization, lang)
     report = DonorReport(
         organization=organization,
         partner=partner,
@@ -287,7 +289,8 @@ def build_donor(
         report_year=year,
         # Outcomes may be dated apart: the report is as current as its oldest part.
         data_as_of=min(g.outcome.data_as_of or organization.data_as_of for g in groups),
-        source=organization.data_source or organization.name,
+        source=origin.source,
+        illustrative=origin.illustrative,
         lang=lang,
         locale=locale,
         currency=currency,

@@ -144,6 +144,7 @@ class DonorReport:
     title_text: str  # translated title; see ``title``
     summary: str  # one paragraph in the report language, generated from the figures above
     online_url: str | None = None  # the partner's online page (organization.links.partner), if any
+    illustrative: bool = False  # some outcomes are invented sample data: every page is marked
 
     @property
     def title(self) -> str:
