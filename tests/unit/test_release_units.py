@@ -200,3 +200,22 @@ def test_the_organization_schema_lists_clearance_for_editors() -> None:
     clearance = schema["$defs"]["Organization"]["properties"]["clearance"]
     assert clearance["propertyNames"]["enum"] == ["brief", "donor", "country"]
     assert clearance["additionalProperties"]["type"] == "array"
+
+
+def test_reports_added_and_removed_between_two_batches(tmp_path: Path) -> None:
+    from reportgen.batch.manifest import Entry, Manifest
+    from reportgen.release.diff import compare
+
+    def batch(name: str, keys: list[str]) -> Path:
+        out = tmp_path / name
+        out.mkdir()
+        manifest = Manifest(out)
+        for key in keys:
+            path = f"donors/{key}-2024.pdf"
+            manifest.record(Entry(f"donor/{key}/2024/-", "donor", key, 2024, "", path, "ok", fingerprint=key * 64))
+        manifest.save()
+        return out
+
+    old, new = batch("old", ["a", "b"]), batch("new", ["b", "c"])
+    states = {r.job: r.state for r in compare(old, new / "manifest.json").reports}
+    assert states == {"donor/a/2024/-": "removed", "donor/b/2024/-": "unchanged", "donor/c/2024/-": "added"}
