@@ -173,6 +173,10 @@ def approve(pdfs: tuple[Path, ...], by: str, role: str, note: str) -> None:
         click.echo(f"cleared {approval.report} by {approval.by} ({approval.role}), sha256 {approval.sha256[:12]}")
 
 
+def _presentation(status: ReportStatus) -> bool:
+    return status.diff is not None and status.diff.state == "presentation"
+
+
 def _status_line(status: ReportStatus) -> str:
     if status.state in ("cleared", "partly cleared"):
         who = ", ".join(f"{a.by} ({a.role})" for a in status.holding)
@@ -180,7 +184,8 @@ def _status_line(status: ReportStatus) -> str:
         return f"{status.state} by {who}{missing}"
     if status.state == "re-opened" and status.cleared_before is not None:
         before = status.cleared_before
-        return f"re-opened: changed since {before.by} ({before.role}) cleared it on {before.time}"
+        only = " (presentation only: every figure and text is as cleared)" if _presentation(status) else ""
+        return f"re-opened: changed since {before.by} ({before.role}) cleared it on {before.time}{only}"
     if status.state == "failing":
         return "failing: " + "; ".join(status.problems)
     return "draft" + (f" (needs {', '.join(status.required)})" if status.required else "")
