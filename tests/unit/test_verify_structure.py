@@ -258,3 +258,30 @@ def test_no_stream_ends_in_a_carriage_return_that_would_read_as_its_end_of_line(
         data = pdf.Root.PieceInfo.Data
         assert data.read_bytes() == content
         assert list(data.Filter) == [Name.ASCIIHexDecode, Name.FlateDecode]
+
+
+def test_page_one_of_a_brief_is_painted_in_tag_order(report: Path) -> None:
+    """Tools that read the content stream (reflow, some screen-reader previews) get page 1 in the order of the
+    structure tree: the positioned title block no longer paints after the sections that follow it."""
+    with pikepdf.open(report) as pdf:
+        first = pdf.pages[0].obj
+        tagged: list[int] = []
+
+        def walk(node: object) -> None:
+            if isinstance(node, Array):
+                for kid in node:
+                    walk(kid)
+            elif isinstance(node, Dictionary) and "/S" in node:
+                for kid in node.get("/K", Array()) if isinstance(node.get("/K"), Array) else [node.get("/K")]:
+                    if isinstance(kid, int) and node.Pg.objgen == first.objgen:
+                        tagged.append(int(kid))
+                    else:
+                        walk(kid)
+
+        walk(pdf.Root.StructTreeRoot.K)
+        painted = [
+            int(op.operands[1].MCID)
+            for op in pikepdf.parse_content_stream(pdf.pages[0])
+            if str(op.operator) == "BDC" and isinstance(op.operands[1], Dictionary) and "/MCID" in op.operands[1]
+        ]
+    assert tagged and painted == tagged
