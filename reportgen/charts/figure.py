@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from matplotlib.backend_bases import Event
@@ -32,6 +33,24 @@ class ChartFigure:
 
 #: Margin kept around the tight box of a chart's ink, in inches.
 PAD_INCHES = 0.03
+#: Resolution of the PNG variant a Word edition embeds (see :func:`rasters`).
+RASTER_DPI = 220
+#: Open :func:`rasters` captures: each maps a chart's SVG text to its PNG bytes.
+_RASTERS: list[dict[str, bytes]] = []
+
+
+@contextmanager
+def rasters() -> Iterator[dict[str, bytes]]:
+    """While open, every chart drawn also gets a PNG of the same figure and box (the Word
+    edition's images), keyed by its SVG text; the SVG itself is unchanged."""
+    found: dict[str, bytes] = {}
+    _RASTERS.append(found)
+    try:
+        yield found
+    finally:
+        _RASTERS.remove(found)
+
+
 _SVG_TAG = re.compile(r"<svg\b[^>]*>")
 
 
@@ -73,8 +92,13 @@ def to_svg(figure: Figure) -> str:
             # worth a warning per character on the user's terminal.
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
             figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "reportgen"})
-        figure_height = figure.get_figheight()
+            svg = _crop(buffer.getvalue(), boxes[-1], figure.get_figheight())
+            if _RASTERS:
+                png = io.BytesIO()
+                figure.savefig(png, format="png", dpi=RASTER_DPI, bbox_inches=boxes[-1], metadata={"Software": None})
+                for found in _RASTERS:
+                    found[svg] = png.getvalue()
     finally:
         figure.canvas.mpl_disconnect(connection)
         figure.clear()
-    return _crop(buffer.getvalue(), boxes[-1], figure_height)
+    return svg

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..word.formats import docx_path, format_option, parse_formats
 from .app import (
     EXIT_FAILED,
     archive_option,
@@ -47,6 +48,7 @@ locale_option = click.option(
 @two_sided_option
 @archive_option
 @strict_option
+@format_option
 @handle_errors
 def build(
     data: Path,
@@ -60,6 +62,7 @@ def build(
     two_sided: bool,
     archive: bool,
     strict: bool,
+    formats: str,
 ) -> None:
     """Render every report the data supports: briefs, donor reports and country reports."""
     from ..errors import UsageError
@@ -76,7 +79,17 @@ def build(
     debug = bool(click.get_current_context().find_root().params.get("debug", False))
     made = failed = 0
     options = render_options(page_size, templates, archive, theme, print_ready, two_sided)
-    for result in build_all(dataset, out, options, wanted, lang):
+    results = build_all(dataset, out, options, wanted, lang)
+    if "docx" in parse_formats(formats):
+        from ..word.write import build_all_docx, with_docx
+
+        pdf_too = "pdf" in parse_formats(formats)
+        results = (
+            with_docx(dataset, results, options, lang)
+            if pdf_too
+            else build_all_docx(dataset, out, options, wanted, lang)
+        )
+    for result in results:
         if result.error is not None:
             failed += 1
             source = dataset.source_of(result.key) or data
@@ -113,6 +126,7 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
     @two_sided_option
     @archive_option
     @strict_option
+    @format_option
     @handle_errors
     def command(
         key: str,
@@ -128,6 +142,7 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
         two_sided: bool,
         archive: bool,
         strict: bool,
+        formats: str,
     ) -> None:
         from ..kinds import kind
         from ..pipeline import write_report
@@ -139,17 +154,16 @@ def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., 
         dataset = load_data(data, strict)
         report = report_kind.build(dataset, key, year, lang, locale)  # clear errors before any work
         target = out_file or report_kind.path(Path("output"), key, report.report_year, lang)
-        path = write_report(
-            dataset,
-            kind_name,
-            key,
-            target,
-            report.report_year,
-            lang,
-            locale,
-            render_options(page_size, templates, archive, theme, print_ready, two_sided),
-        )
-        click.echo(f"wrote {path}")
+        wanted = parse_formats(formats)
+        options = render_options(page_size, templates, archive, theme, print_ready, two_sided)
+        if "pdf" in wanted:
+            path = write_report(dataset, kind_name, key, target, report.report_year, lang, locale, options)
+            click.echo(f"wrote {path}")
+        if "docx" in wanted:
+            from ..word.write import write_docx
+
+            docx = write_docx(dataset, kind_name, key, docx_path(target), report.report_year, lang, locale, options)
+            click.echo(f"wrote {docx}")
 
     command.__doc__ = help_text
     return main.command(kind_name)(command)

@@ -1,0 +1,418 @@
+"""The report's HTML -> a python-docx document on the theme's ``reference.docx``.
+
+The walk knows only HTML, never a report kind, so every kind's section order, wording and
+figures come from its one template (no second copy to drift). The rules:
+
+* ``h1``-``h6`` -> Heading 1-6; ``p``, ``li`` and loose text -> Normal, List Bullet, List Number;
+* ``table`` -> a Word table in the "Report Table" style, ``thead`` rows repeated on every page
+  (``w:tblHeader``), cells with class ``num`` right-aligned, the caption as a Caption paragraph;
+* a chart's ``img`` -> its PNG variant with the chart's alternative text (``wp:docPr/@descr``);
+  other images (logos, QR codes) are left out, their alternative text kept as a paragraph;
+* ``em``/``strong``/``a``/``br`` -> italic, bold, hyperlink, line break;
+* after the title block, a TOC field; the footer prints "Data as of" and "Page X of Y" fields;
+* each progress note (``section.progress > article > div.note-text``) is wrapped in a bookmark
+  ``rg_<n>``; :attr:`Converter.field_map` says which outcome, year and field ``n`` is.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from ..formatting import long_date
+from ..i18n import Translate
+from ..kinds import Report
+
+#: Elements whose content is a paragraph of its own.
+PARAGRAPHS = frozenset({"p", "li", "caption", "figcaption", "dt", "dd"})
+#: Elements that only group blocks.
+CONTAINERS = frozenset(
+    {"body", "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure", "ul", "ol", "dl"}
+)
+#: Width of a chart image on the page.
+CHART_WIDTH = Cm(16)
+TABLE_STYLE = "Report Table"
+CELL_STYLE = "Table Text"
+BOOKMARK_PREFIX = "rg_"
+#: Inline parts the stylesheet sets on a line of their own (a cell's split, a year note...).
+LINE_BEFORE = frozenset(
+    {
+        "split",
+        "partner-type",
+        "year-note",
+        "indicator-type",
+        "target-note",
+        "currency-note",
+        "figure-note",
+        "outcome-country",
+        "count",
+    }
+)
+
+
+def _classes(element: HtmlElement) -> set[str]:
+    return set(str(element.get("class", "")).split())
+
+
+def _field(instruction: str, paragraph: Paragraph, placeholder: str = "") -> None:
+    """A complex field (``PAGE``, ``NUMPAGES``, ``TOC ...``) at the end of ``paragraph``."""
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", placeholder),
+        ("end", None),
+    ):
+        run = OxmlElement("w:r")
+        if kind == "instr":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = f" {text} "
+        elif kind == "text":
+            node = OxmlElement("w:t")
+            node.text = text or ""
+        else:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                node.set(qn("w:dirty"), "true")  # Word updates it on opening
+        run.append(node)
+        paragraph._p.append(run)
+
+
+def _widths(table: Table, lengths: list[int], text_width: int) -> None:
+    """Column widths shared out over the text column in proportion to their longest line."""
+    total = sum(lengths)
+    widths = [int(text_width * length / total) for length in lengths]
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_w = OxmlElement("w:tblW")
+    tbl_w.set(qn("w:w"), str(sum(widths) // 635))  # EMU -> twentieths of a point
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_pr.append(tbl_w)
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(width // 635))
+    for row in table.rows:
+        for tc in row._tr.tc_lst:
+            start = sum(t.grid_span for t in row._tr.tc_lst[: row._tr.tc_lst.index(tc)])
+            tc.width = Emu(sum(widths[start : start + tc.grid_span]))
+
+
+class Converter:
+    """One report's HTML written into one Word document."""
+
+    def __init__(
+        self,
+        reference: Path | io.BytesIO,
+        translate: Translate,
+        report: Report,
+        images: dict[str, bytes],
+    ) -> None:
+        self.document: Document = docx.Document(str(reference) if isinstance(reference, Path) else reference)
+        self.translate = translate
+        self.lang = report.lang
+        self.locale = report.locale
+        self.data_as_of = report.data_as_of
+        self.images = images
+        self.field_map: dict[str, dict[str, Any]] = {}
+        self._toc_done = False
+        body = self.document.element.body
+        for child in list(body):  # the reference document's sample content, if any
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+
+    # -- document-level parts ------------------------------------------------------------
+    def convert(self, html: str) -> None:
+        root = lxml_html.document_fromstring(html)
+        self._language()
+        self._footer()
+        body = root.find("body")
+        if body is not None:
+            self._blocks(body, None)
+        if not self._toc_done:
+            self._toc()
+
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+    def _language(self) -> None:
+        """The document language on the default run properties (and right to left for Arabic)."""
+        styles = self.document.styles.element
+        rpr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr_default is None:
+            return
+        lang = rpr_default.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr_default.append(lang)
+        lang.set(qn("w:val"), self.lang)
+        lang.set(qn("w:bidi"), self.lang)
+
+    def _footer(self) -> None:
+        """ "Data as of <date>" and "Page X of Y" (PAGE and NUMPAGES fields), as the PDF's page foot."""
+        footer = self.document.sections[0].footer
+        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        paragraph.text = ""
+        paragraph.add_run(f"{self.translate('Data as of')} {long_date(self.data_as_of, self.locale)}\t")
+        paragraph.add_run(f"{self.translate('Page')} ")
+        _field("PAGE", paragraph, "1")
+        paragraph.add_run(f" {self.translate('of')} ")
+        _field("NUMPAGES", paragraph, "1")
+
+    def _toc(self) -> None:
+        paragraph = self.document.add_paragraph(style="TOC Heading")
+        paragraph.add_run(self.translate("Contents"))
+        _field('TOC \\o "1-3" \\h \\z \\u', self.document.add_paragraph())
+        self._toc_done = True
+
+    # -- blocks ----------------------------------------------------------------------------
+    def _new_paragraph(self, style: str | None, container: _Cell | None) -> Paragraph:
+        owner = container if container is not None else self.document
+        paragraph = owner.add_paragraph()
+        if style:
+            paragraph.style = self.document.styles[style]
+        return paragraph
+
+    def _blocks(self, element: HtmlElement, cell: _Cell | None, list_style: str | None = None) -> None:
+        """The block content of ``element``: loose inline content gathered into paragraphs."""
+        pending: Paragraph | None = None
+
+        def inline_target() -> Paragraph:
+            nonlocal pending
+            if pending is None:
+                pending = self._new_paragraph(None, cell)
+            return pending
+
+        if element.text and element.text.strip():
+            self._text(inline_target(), element.text, {})
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if self._is_block(child):
+                pending = None
+                self._block(child, cell, list_style)
+            else:
+                self._inline(inline_target(), child, {})
+            if child.tail and child.tail.strip():
+                self._text(inline_target(), child.tail, {})
+
+    @staticmethod
+    def _is_block(element: HtmlElement) -> bool:
+        tag = element.tag
+        return (
+            tag in PARAGRAPHS
+            or tag in CONTAINERS
+            or tag == "table"
+            or (len(tag) == 2 and tag[0] == "h" and tag[1].isdigit())
+        )
+
+    def _block(self, element: HtmlElement, cell: _Cell | None, list_style: str | None) -> None:
+        tag = element.tag
+        classes = _classes(element)
+        if tag[0] == "h" and tag[1:].isdigit():
+            paragraph = self._new_paragraph(f"Heading {min(int(tag[1:]), 6)}", cell)
+            self._inline_content(paragraph, element, {})
+        elif tag == "table":
+            self._table(element)
+        elif tag in ("ul", "ol"):
+            self._blocks(element, cell, "List Number" if tag == "ol" else "List Bullet")
+        elif tag == "li":
+            nested = any(isinstance(c.tag, str) and c.tag in ("ul", "ol", "p") for c in element)
+            if nested:
+                self._blocks(element, cell, list_style)
+            else:
+                paragraph = self._new_paragraph(list_style, cell)
+                self._inline_content(paragraph, element, {})
+        elif tag in ("caption", "figcaption"):
+            paragraph = self._new_paragraph("Caption", cell)
+            self._inline_content(paragraph, element, {})
+        elif tag in PARAGRAPHS:
+            paragraph = self._new_paragraph(list_style if element.getparent().tag == "li" else None, cell)
+            self._inline_content(paragraph, element, {})
+        elif "note-text" in classes and cell is None:
+            self._bookmarked(element)
+        else:
+            self._blocks(element, cell, list_style)
+        if tag == "header" and "title-block" in classes and cell is None and not self._toc_done:
+            self._toc()
+
+    def _bookmarked(self, element: HtmlElement) -> None:
+        """A progress note between ``w:bookmarkStart`` and ``w:bookmarkEnd``, named in the field map."""
+        article = element.getparent()
+        section = article.getparent() if article is not None else None
+        year = article.xpath(".//*[contains(@class, 'note-heading-year')]") if article is not None else []
+        section_id = str(section.get("id", "")) if section is not None else ""
+        body = self.document.element.body
+        number = len(self.field_map)
+        name = f"{BOOKMARK_PREFIX}{number}"
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(number))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(number))
+        anchor = self.document.add_paragraph()  # receives the start; removed once the note is in
+        anchor._p.append(start)
+        self._blocks(element, None)
+        last = body[-2] if body[-1].tag == qn("w:sectPr") else body[-1]
+        first = anchor._p.getnext()
+        if first is not None and first.tag == qn("w:p"):
+            first.insert(1 if first.find(qn("w:pPr")) is not None else 0, start)
+            body.remove(anchor._p)
+            last = body[-2] if body[-1].tag == qn("w:sectPr") else body[-1]
+        last.append(end)
+        self.field_map[name] = {
+            "outcome": section_id.removesuffix("-progress"),
+            "year": int(year[0].text_content().strip()) if year else 0,
+            "field": "progress",
+            "lang": str(element.get("lang") or self.lang),
+        }
+
+    def _table(self, element: HtmlElement) -> None:
+        caption = element.find("caption")
+        if caption is not None:
+            paragraph = self._new_paragraph("Caption", None)
+            self._inline_content(paragraph, caption, {})
+        groups: list[tuple[bool, HtmlElement]] = []
+        for part in element:
+            if part.tag in ("thead", "tbody", "tfoot"):
+                groups.extend((part.tag == "thead", row) for row in part if row.tag == "tr")
+            elif part.tag == "tr":
+                groups.append((False, part))
+        if not groups:
+            return
+        placed: list[tuple[int, int, int, int, HtmlElement]] = []  # row, column, rows, columns, cell
+        taken: set[tuple[int, int]] = set()
+        for index, (_, row) in enumerate(groups):
+            column = 0
+            for cell in row:
+                if cell.tag not in ("td", "th"):
+                    continue
+                while (index, column) in taken:
+                    column += 1
+                rows = min(max(int(cell.get("rowspan", "1") or 1), 1), len(groups) - index)
+                span = max(int(cell.get("colspan", "1") or 1), 1)
+                taken.update((index + r, column + c) for r in range(rows) for c in range(span))
+                placed.append((index, column, rows, span, cell))
+                column += span
+        width = max(column for _, column in taken) + 1
+        table = self.document.add_table(rows=len(groups), cols=width)
+        table.style = self.document.styles[TABLE_STYLE]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for index, (header, _) in enumerate(groups):
+            if header:
+                table.rows[index]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        lengths = [1] * width
+        for index, column, rows, span, cell in placed:
+            header = groups[index][0]
+            target = table.cell(index, column)
+            if rows > 1 or span > 1:
+                target = target.merge(table.cell(index + rows - 1, column + span - 1))
+            paragraph = target.paragraphs[0]
+            paragraph.style = self.document.styles[CELL_STYLE]
+            self._inline_content(paragraph, cell, {"bold": header or cell.tag == "th"})
+            if span == 1:
+                longest = max((len(line) for line in paragraph.text.splitlines()), default=1)
+                lengths[column] = max(lengths[column], min(longest, 40) + 3)  # cell margins
+            if "num" in _classes(cell):
+                target._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+                for each in target.paragraphs:
+                    each.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        section = self.document.sections[-1]
+        _widths(
+            table,
+            lengths,
+            int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0),
+        )
+
+    # -- inline content ------------------------------------------------------------------
+    def _inline_content(self, paragraph: Paragraph, element: HtmlElement, fmt: dict[str, Any]) -> None:
+        if element.text:
+            self._text(paragraph, element.text, fmt)
+        for child in element:
+            if isinstance(child.tag, str):
+                if child.tag in ("ul", "ol", "p", "div"):  # a block inside a cell or list item
+                    self._text(paragraph, " ", fmt)
+                    self._inline_content(paragraph, child, fmt)
+                else:
+                    self._inline(paragraph, child, fmt)
+            if child.tail:
+                self._text(paragraph, child.tail, fmt)
+
+    def _inline(self, paragraph: Paragraph, element: HtmlElement, fmt: dict[str, Any]) -> None:
+        tag = element.tag
+        classes = _classes(element)
+        if tag == "br":
+            paragraph.add_run().add_break()
+        elif tag == "img":
+            self._image(paragraph, element)
+        elif tag in ("svg", "style", "script") or "swatch" in classes:
+            return
+        elif tag == "a" and element.get("href", "").startswith(("http:", "https:", "mailto:")):
+            self._hyperlink(paragraph, element, fmt)
+        else:
+            inner = dict(fmt)
+            if tag in ("em", "i"):
+                inner["italic"] = True
+            elif tag in ("strong", "b"):
+                inner["bold"] = True
+            if classes & LINE_BEFORE and paragraph.text:
+                self._text(paragraph, " ", fmt)
+                paragraph.add_run().add_break()
+            self._inline_content(paragraph, element, inner)
+            if classes & {"term", "label"}:
+                self._text(paragraph, ": ", fmt)
+
+    def _text(self, paragraph: Paragraph, text: str, fmt: dict[str, Any]) -> None:
+        """``text`` with HTML's whitespace rule: runs of white space are one space."""
+        collapsed = " ".join(text.split())
+        piece = (" " if text[:1].isspace() else "") + collapsed + (" " if collapsed and text[-1:].isspace() else "")
+        if not paragraph.text or paragraph.text.endswith(" "):
+            piece = piece.lstrip()
+        if not piece:
+            return
+        run = paragraph.add_run(piece)
+        run.bold = True if fmt.get("bold") else None
+        run.italic = True if fmt.get("italic") else None
+
+    def _hyperlink(self, paragraph: Paragraph, element: HtmlElement, fmt: dict[str, Any]) -> None:
+        """A real ``w:hyperlink`` to the address, in the Hyperlink character style."""
+        r_id = paragraph.part.relate_to(str(element.get("href")), RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), r_id)
+        before = len(paragraph._p)
+        self._text(paragraph, element.text_content(), fmt)
+        for run in list(paragraph._p)[before:]:
+            paragraph._p.remove(run)
+            r_pr = run.get_or_add_rPr()
+            style = OxmlElement("w:rStyle")
+            style.set(qn("w:val"), "Hyperlink")
+            r_pr.insert(0, style)
+            link.append(run)
+        paragraph._p.append(link)
+
+    def _image(self, paragraph: Paragraph, element: HtmlElement) -> None:
+        alt = str(element.get("alt", ""))
+        png = self.images.get(alt)
+        if png is None:  # a logo or QR code: its text alternative stands in for it
+            return
+        run = paragraph.add_run()
+        run.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+        for doc_pr in run._r.iter(qn("wp:docPr")):
+            doc_pr.set("descr", alt)
