@@ -42,13 +42,13 @@ bench-quick: setup
 	$(BIN)/python benchmarks/run.py --quick --results benchmarks/.work/quick-results --note "$(NOTE)"
 
 readme-images: demo
-	pdftoppm -png -r 70 -f 1 -l 1 -singlefile output/briefs/mex-justice.pdf docs/img/brief-mex-justice-page1
-	pdftoppm -png -r 70 -f 2 -l 2 -singlefile output/briefs/col-economic.pdf docs/img/brief-col-economic-page2
+	pdftoppm -png -r 70 -f 1 -l 1 -singlefile output/briefs/mex-justice-2024.pdf docs/img/brief-mex-justice-page1
+	pdftoppm -png -r 70 -f 2 -l 2 -singlefile output/briefs/col-economic-2024.pdf docs/img/brief-col-economic-page2
 	pdftoppm -png -r 70 -f 3 -l 3 -singlefile output/donors/sweden-2024.pdf docs/img/donor-sweden-page3
 	pdftoppm -png -r 70 -f 3 -l 3 -singlefile output/countries/mex-2024.pdf docs/img/country-mex-page3
 	$(BIN)/reportgen build --data data --out output/meridian --theme meridian
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile output/meridian/countries/mex-2024.pdf docs/img/theme-meridian-country-cover
-	pdftoppm -png -r 50 -f 1 -l 1 -singlefile output/meridian/briefs/mex-justice.pdf docs/img/theme-meridian-brief-page1
+	pdftoppm -png -r 50 -f 1 -l 1 -singlefile output/meridian/briefs/mex-justice-2024.pdf docs/img/theme-meridian-brief-page1
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile output/countries/mex-2024.pdf docs/img/theme-default-country-cover
 
 # Re-extract translatable strings and merge them into every catalog (then translate the new entries).

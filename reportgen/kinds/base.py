@@ -49,12 +49,13 @@ class ReportKind:
     build: Builder
     charts: Callable[[Report], Mapping[str, ChartFigure]]
     jobs: Callable[[Dataset], list[tuple[str, int]]]  # every (key, year) the data supports
-    file_stem: Callable[[str, int], str]  # (key, year) -> file name without suffix, through file_name()
     stylesheets: tuple[str, ...] = ()  # extra stylesheets under assets/css/
 
     def path(self, out_dir: Path, key: str, year: int, lang: str | None = None) -> Path:
-        """``out_dir/<folder>/<stem>[.<lang>].pdf``; the language suffix only when asked for.
-        The key and the language go through :func:`reportgen.safe_names.file_name`, so any
-        key gives one file directly in ``out_dir/<folder>``."""
+        """``out_dir/<folder>/<key>-<year>[.<lang>].pdf``, the one naming rule of every kind: the
+        year is in every name, so a report for another year never overwrites this one. The
+        language suffix only when asked for. The key and the language go through
+        :func:`reportgen.safe_names.file_name`, so any key gives one file directly in
+        ``out_dir/<folder>``."""
         suffix = f".{file_name(lang)}" if lang else ""
-        return out_dir / self.folder / f"{self.file_stem(key, year)}{suffix}.pdf"
+        return out_dir / self.folder / f"{file_name(key)}-{year}{suffix}.pdf"

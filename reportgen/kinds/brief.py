@@ -1,4 +1,4 @@
-"""The outcome brief: one per outcome (x year)."""
+"""The outcome brief: one per outcome (x year), written as ``briefs/<outcome-id>-<year>.pdf``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import cast
 from ..build import BriefReport, build_brief, default_report_year
 from ..charts import brief_charts
 from ..model import Dataset
-from ..safe_names import file_name
 from .base import Report, ReportKind
 
 
@@ -22,7 +21,6 @@ KIND = ReportKind(
     build=build_brief,
     charts=lambda report: brief_charts(cast(BriefReport, report)),
     jobs=_jobs,
-    file_stem=lambda key, _year: file_name(key),
 )
 
 __all__ = ["KIND", "Report"]

@@ -7,7 +7,6 @@ from typing import cast
 from ..build.country import build_country, country_jobs
 from ..build.country_model import CountryReport
 from ..charts.country import country_charts
-from ..safe_names import file_name
 from .base import Report, ReportKind
 
 KIND = ReportKind(
@@ -17,7 +16,6 @@ KIND = ReportKind(
     build=build_country,
     charts=lambda report: country_charts(cast(CountryReport, report)),
     jobs=country_jobs,
-    file_stem=lambda key, year: f"{file_name(key)}-{year}",
     stylesheets=("long.css", "country.css"),
 )
 

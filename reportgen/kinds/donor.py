@@ -7,7 +7,6 @@ from typing import cast
 from ..build.donor import build_donor, donor_jobs
 from ..build.donor_model import DonorReport
 from ..charts.donor import donor_charts
-from ..safe_names import file_name
 from .base import Report, ReportKind
 
 KIND = ReportKind(
@@ -17,7 +16,6 @@ KIND = ReportKind(
     build=build_donor,
     charts=lambda report: donor_charts(cast(DonorReport, report)),
     jobs=donor_jobs,
-    file_stem=lambda key, year: f"{file_name(key)}-{year}",
     stylesheets=("long.css", "donor.css"),
 )
 

@@ -54,11 +54,11 @@ def test_report_shows_the_pdf_pages_with_their_figures(page: Page, preview: Prev
     with page.expect_download() as download_info:
         page.locator("#download").click()
     pdf_path = Path(download_info.value.path())
-    assert download_info.value.suggested_filename == "mex-justice.pdf"
+    assert download_info.value.suggested_filename == "mex-justice-2024.pdf"
     with pdfplumber.open(pdf_path) as pdf:
         pdf_pages = [p.extract_text() or "" for p in pdf.pages]
         width, height = pdf.pages[0].width, pdf.pages[0].height
-    assert (preview.out / "briefs" / "mex-justice.pdf").read_bytes() == pdf_path.read_bytes()
+    assert (preview.out / "briefs" / "mex-justice-2024.pdf").read_bytes() == pdf_path.read_bytes()
 
     # Page by page, as the PDF: the same number of pages, the same size, every amount visible.
     figures = page.locator("#pages figure.page")

@@ -98,7 +98,7 @@ def test_an_archival_batch_makes_verified_pdfs_that_carry_their_data(dataset: Da
     for path in made:
         assert all_passed(verify(path, archive=True)), path.name
         attached, found = load_attached(path)
-        assert found.key == path.stem
+        assert f"{found.key}-{found.year}" == path.stem
         assert kind("brief").build(attached, found.key, found.year, found.lang, found.locale) == kind("brief").build(
             dataset, found.key, found.year, found.lang, found.locale
         )

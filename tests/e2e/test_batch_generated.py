@@ -64,10 +64,11 @@ def test_generated_batch_manifest_lists_every_report_with_its_checksum_pages_and
         job = expected[job_id]
         assert entry["status"] == "ok", entry
         assert (entry["kind"], entry["key"], entry["year"]) == (job.kind, job.key, job.year)
-        assert entry["path"] == f"briefs/{job.key}.pdf"
+        assert entry["path"] == f"briefs/{job.key}-{job.year}.pdf"
         assert entry["source"] == str(data / "outcomes" / f"{job.key}.yaml")
     assert_pdfs_match_manifest(out, entries)
-    assert sorted(p.name for p in (out / "briefs").iterdir()) == sorted(f"{job.key}.pdf" for job in expected.values())
+    names = sorted(f"{job.key}-{job.year}.pdf" for job in expected.values())
+    assert sorted(p.name for p in (out / "briefs").iterdir()) == names
 
     # manifest.csv: the same entries, one row each, every field as the JSON has it
     with (out / "manifest.csv").open(encoding="utf-8", newline="") as handle:

@@ -208,7 +208,7 @@ def test_full_disk_for_one_report_with_out_file(finished: Finished, tmp_path: Pa
 
     # Over an existing file: it keeps its old bytes.
     target.parent.mkdir()
-    shutil.copyfile(finished.out / "briefs" / "o0001.pdf", target)
+    shutil.copyfile(next((finished.out / "briefs").glob("o0001-*.pdf")), target)
     old = sha256(target)
     result = run("brief", "o0001", "--data", finished.data, "--out", target, preexec=file_size_limit(20_000))
     assert_clean_failure(result, 1, full)

@@ -19,7 +19,7 @@ from reportgen.verify import verify
 from ..pdfread import TaggedPdf, colours, fonts, norm
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = {"brief": "briefs/mex-justice.pdf", "donor": "donors/sweden-2024.pdf", "country": "countries/mex-2024.pdf"}
+KINDS = {"brief": "briefs/mex-justice-2024.pdf", "donor": "donors/sweden-2024.pdf", "country": "countries/mex-2024.pdf"}
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

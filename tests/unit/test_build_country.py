@@ -121,7 +121,6 @@ def test_jobs_are_every_office_year_with_data_in_an_outcomes_period(dataset: Dat
 def test_kind_names_files_per_office_and_year() -> None:
     country = kind("country")
     assert (country.name, country.folder, country.template) == ("country", "countries", "country.html")
-    assert country.file_stem("mex", 2024) == "mex-2024"
     assert country.path(Path("out"), "mex", 2024).as_posix() == "out/countries/mex-2024.pdf"
 
 

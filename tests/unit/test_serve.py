@@ -115,7 +115,7 @@ def test_pdf_link_serves_the_written_file(client: TestClient, workspace: Workspa
     assert page.status_code == 200 and f'href="/pdf/{BRIEF.id}"' in page.text
     pdf = client.get(f"/pdf/{BRIEF.id}")
     assert pdf.headers["content-type"] == "application/pdf"
-    assert pdf.content == (workspace.out_dir / "briefs" / "mex-justice.pdf").read_bytes()
+    assert pdf.content == (workspace.out_dir / "briefs" / "mex-justice-2024.pdf").read_bytes()
     render = workspace.renders.get(BRIEF)
     assert render is not None
     picture = client.get(f"/page/{render.fingerprint}/1.png")
