@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .app import EXIT_BAD_INPUT, handle_errors, main
+from .app import EXIT_BAD_INPUT, data_option, handle_errors, load_data, main
 
 
 @main.group("import")
@@ -69,3 +69,20 @@ def import_iati(
     click.echo(summary.text(), nl=False)
     if not summary.ok:
         sys.exit(EXIT_BAD_INPUT)
+
+
+@import_group.command("docx")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@data_option
+@click.option("--apply", "write", is_flag=True, help="Write the changed narrative fields into the data files.")
+@handle_errors
+def import_docx(file: Path, data: Path, write: bool) -> None:
+    """Show how the narrative of an edited Word edition FILE differs from the data, word by word.
+
+    Progress notes are compared per outcome and year; --apply writes the changes into the data
+    files (comments and layout kept, atomic). Figures are never taken from Word. See docs/word.md.
+    """
+    from ..word.importing import import_docx as run
+
+    summary = run(file, load_data(data, False), write)
+    click.echo(summary.text(write), nl=False)

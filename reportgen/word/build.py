@@ -16,9 +16,11 @@ from .package import Properties, deterministic_package
 from .reference import reference_path
 
 
-def report_docx(report_kind: ReportKind, report: Report, options: RenderOptions) -> bytes:
+def report_docx(report_kind: ReportKind, report: Report, options: RenderOptions, key: str | None = None) -> bytes:
     """The ``.docx`` of ``report``: charts drawn once more with their PNG variants, the report's
-    HTML rendered by the same templates as the PDF, then converted (see :mod:`.convert`)."""
+    HTML rendered by the same templates as the PDF, then converted (see :mod:`.convert`). With
+    ``key``, the document records which report it is (``reportgen import docx`` rebuilds it to
+    tell an edited figure from the data's)."""
     theme = load_theme(options.theme_dir)
     look = style.from_theme(theme)
     with stage("charts"), style.using(look), figure.rasters() as pngs:
@@ -39,7 +41,16 @@ def report_docx(report_kind: ReportKind, report: Report, options: RenderOptions)
         converter = Converter(reference_path(theme.folder), translator(report.lang), report, images)
         converter.convert(document.html)
         properties = Properties.from_html(document.html, report.data_as_of)
-        return deterministic_package(converter.save(), properties, converter.field_map)
+        fields = dict(converter.field_map)
+        if key is not None:
+            fields["_report"] = {
+                "kind": report_kind.name,
+                "key": key,
+                "year": report.report_year,
+                "lang": report.lang,
+                "locale": report.locale,
+            }
+        return deterministic_package(converter.save(), properties, fields)
 
 
 docx_bytes = report_docx

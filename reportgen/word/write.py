@@ -39,7 +39,7 @@ def write_docx(
         report = report_kind.build(dataset, key, year, lang, locale)
     options = effective_options(dataset, options or DEFAULT_OPTIONS)
     try:
-        data = report_docx(report_kind, report, options)
+        data = report_docx(report_kind, report, options, key)
     except OSError as exc:
         raise RenderError(f"cannot render {target}: {describe(exc)}") from exc
     with stage("save"):
