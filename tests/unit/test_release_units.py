@@ -219,3 +219,30 @@ def test_reports_added_and_removed_between_two_batches(tmp_path: Path) -> None:
     old, new = batch("old", ["a", "b"]), batch("new", ["b", "c"])
     states = {r.job: r.state for r in compare(old, new / "manifest.json").reports}
     assert states == {"donor/a/2024/-": "removed", "donor/b/2024/-": "unchanged", "donor/c/2024/-": "added"}
+
+
+def test_a_report_whose_data_has_lint_warnings_is_failing_strict_lint(tmp_path: Path) -> None:
+    import hashlib
+
+    from reportgen.batch.manifest import Entry
+    from reportgen.release import snapshot
+    from reportgen.release.status import FAILING, report_status
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    file = data / "outcomes" / "mex-wps.yaml"
+    file.write_text(file.read_text().replace("short_title: Women, peace and security", "short_title: Lorem ipsum"))
+    dataset = load_dataset(data)
+    warnings = [str(w) for w in dataset.warnings if w.file == file]
+    assert warnings
+    model = kind("brief").build(dataset, "mex-wps", None, None, None)
+    out = tmp_path / "out"
+    snapshot.keep(out, "brief/mex-wps/2024/-", "brief", "mex-wps", 2024, model, "d" * 64, dataset)
+    pdf = out / "briefs" / "mex-wps-2024.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF-1.7 stand-in")
+    entry = Entry("brief/mex-wps/2024/-", "brief", "mex-wps", 2024, "", "briefs/mex-wps-2024.pdf", "ok",
+                  sha256=hashlib.sha256(pdf.read_bytes()).hexdigest(), fingerprint="d" * 64)  # fmt: skip
+    status = report_status(out, entry, [])
+    assert status.state == FAILING
+    assert status.problems == tuple(f"strict lint: {w}" for w in warnings)
