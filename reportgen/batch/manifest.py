@@ -37,6 +37,8 @@ class Entry:
     error: str = ""
     source: str = ""  # the data file the report (or its failure) comes from
     validator: str = ""  # page-validation's verdict when installed: "page-validation 0.11.0: PDF/UA-1 pass"
+    docx: str = ""  # the Word edition beside the PDF (--format pdf,docx), relative to the output folder
+    docx_sha256: str = ""
 
 
 class Manifest:

@@ -30,6 +30,7 @@ from ..pipeline import archive_sources, effective_options
 from ..release.snapshot import keep as keep_model
 from ..safe_names import check_distinct, inside
 from ..timing import Timings, recording, stage
+from ..word.formats import docx_path
 from .bounds import ReportBounds
 from .execute import run_dask, run_local
 from .fingerprint import job_fingerprint, resources_fingerprint
@@ -58,6 +59,7 @@ class BatchOptions:
     recycle_after: int | None = 1000  # reports per worker before a fresh one (a safety net); None: never
     time_limit: float | None = 300.0  # seconds one report may take; None: no limit
     memory_limit: int | None = 2048  # MB a worker may use while rendering one report; None: no limit
+    formats: tuple[str, ...] = ("pdf",)  # with "docx", each report's Word edition beside its PDF
 
     def limits(self) -> ReportBounds:
         """The per-report limits a worker applies (ending itself if a render cannot be
@@ -273,18 +275,28 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                 continue
             with stage("fingerprint"):
                 sources = archive_sources(dataset, job.kind, model, job.key, render)
-                fingerprint = job_fingerprint(model, render, resources, (source.data for source in sources))
+                docx_wanted = "docx" in options.formats  # a Word edition too: part of what is made
+                attached = [*(source.data for source in sources), *([b"format:docx"] if docx_wanted else [])]
+                fingerprint = job_fingerprint(model, render, resources, attached)
                 keep_model(out_dir, job.id, job.kind, job.key, job.year, model, fingerprint, dataset)  # for diffs
                 previous = manifest.entries.get(job.id)
                 unchanged = not options.force and previous is not None and previous.fingerprint == fingerprint
                 if unchanged and previous is not None:
-                    if previous.status == "ok" and target.is_file() and _sha256(target) == previous.sha256:
+                    docx_there = not docx_wanted or docx_path(target).is_file()
+                    if (
+                        previous.status == "ok"
+                        and target.is_file()
+                        and _sha256(target) == previous.sha256
+                        and docx_there
+                    ):
                         summary.skipped += 1
                         continue
                     if previous.status == "failed" and not options.retry_failed:
                         reused.append(previous)  # unchanged, and it failed last time: say so, do not redo
                         continue
-            tasks.append(Task(job.id, job.kind, model, render, sources, options.limits()))
+            tasks.append(
+                Task(job.id, job.kind, model, render, sources, options.limits(), job.key if docx_wanted else None)
+            )
             waiting[job.id] = (job, target, fingerprint)
 
         progress.start(len(tasks) + len(reused) + len(dataset.rejected), summary.skipped)
@@ -311,12 +323,17 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                 try:
                     with stage("save"):
                         write_atomic(result.pdf, inside(out_dir, target))
+                        if result.docx is not None:
+                            write_atomic(result.docx, inside(out_dir, docx_path(target)))
                 except ReportgenError as exc:  # disk full, permission denied, a folder in the way: this report fails
                     record(replace(entry, error=str(exc)))
                     continue
                 digest = hashlib.sha256(result.pdf).hexdigest()
                 made = replace(entry, sha256=digest, pages=result.pages, bytes=len(result.pdf))
                 made = replace(made, validator=result.validator)  # page-validation's verdict, when installed
+                if result.docx is not None:
+                    docx_file = str(docx_path(target).relative_to(out_dir))
+                    made = replace(made, docx=docx_file, docx_sha256=hashlib.sha256(result.docx).hexdigest())
                 if result.problems:  # a report that is not accessible (or not archival) counts as failed
                     record(replace(made, error="verify failed: " + "; ".join(result.problems)))
                 else:

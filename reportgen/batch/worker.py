@@ -35,6 +35,7 @@ class Task:
     options: RenderOptions
     sources: tuple[SourceFile, ...] = ()  # embedded in archival PDFs
     limits: ReportBounds = field(default_factory=ReportBounds)  # a report past its time or memory is stopped
+    docx_key: str | None = None  # the report's key when its Word edition is wanted too (reportgen.word)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Rendered:
     memory: WorkerMemory | None = None
     problems: tuple[str, ...] = ()  # checks of reportgen verify that the PDF failed
     validator: str = ""  # page-validation's verdict on the PDF, when it is installed (reportgen.validator)
+    docx: bytes | None = None  # the Word edition, when the task asked for it
 
 
 def _page_size() -> int:
@@ -101,9 +103,10 @@ def render_task(task: Task) -> Rendered:
     start = time.perf_counter()
     problems: tuple[str, ...] = ()
     verdict = ""
+    docx: bytes | None = None
 
     def render() -> tuple[bytes, int, tuple[str, ...]]:
-        nonlocal verdict
+        nonlocal verdict, docx
         report_kind = kind(task.kind)
         pdf, pages = render_pdf(
             report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets, task.sources
@@ -113,6 +116,10 @@ def render_task(task: Task) -> Rendered:
         if available():
             with stage("verify"):  # the independent validator counts as verifying
                 verdict = summary(validate_bytes(pdf, archive=task.options.archive))
+        if task.docx_key is not None:
+            from ..word.build import report_docx
+
+            docx = report_docx(report_kind, task.model, task.options, task.docx_key)
         return pdf, pages, tuple(f"{check.name}: {check.detail}" for check in checks if not check.passed)
 
     pdf: bytes | None
@@ -134,4 +141,5 @@ def render_task(task: Task) -> Rendered:
             pdf, pages, error = None, 0, f"internal error: {type(exc).__name__}: {exc}"
     report_done()
     seconds = time.perf_counter() - start
-    return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems, verdict)
+    word = docx if pdf is not None else None
+    return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems, verdict, word)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..word.formats import format_option, parse_formats
 from .app import (
     archive_option,
     data_option,
@@ -25,6 +26,18 @@ from .app import (
 
 if TYPE_CHECKING:
     from ..batch import BatchSummary, Entry
+
+
+def _batch_formats(value: str) -> tuple[str, ...]:
+    """The batch always writes PDFs (its manifest, checks and compendiums are of PDFs); ``docx`` adds Word editions."""
+    from ..errors import UsageError
+
+    formats = parse_formats(value)
+    if "pdf" not in formats:
+        raise UsageError(
+            "batch writes PDFs and, with --format pdf,docx, their Word editions: --format docx alone is not supported"
+        )
+    return formats
 
 
 def _split(value: str) -> list[str]:
@@ -116,6 +129,7 @@ class _Log:
 @print_option
 @two_sided_option
 @archive_option
+@format_option
 @handle_errors
 def batch(
     data: Path,
@@ -136,6 +150,7 @@ def batch(
     print_ready: bool,
     two_sided: bool,
     archive: bool,
+    formats: str,
 ) -> None:
     """Make every report the data supports (kind x entity x year x language), incrementally."""
     from ..batch import BatchOptions, Interrupted, run_batch
@@ -151,7 +166,7 @@ def batch(
         out_dir=out, kinds=tuple(wanted), languages=languages, years=years or None, workers=workers,
         scheduler=scheduler, retry_failed=retry_failed, force=force, compendium=compendium,
         render=render_options(page_size, templates, archive, theme, print_ready, two_sided),
-        time_limit=time_limit or None, memory_limit=memory_limit or None,
+        time_limit=time_limit or None, memory_limit=memory_limit or None, formats=_batch_formats(formats),
     )  # fmt: skip
     progress = _Bar() if sys.stdout.isatty() else _Log()
     was_cleared = cleared(out)  # to say which cleared reports this run re-opens
