@@ -142,4 +142,6 @@ def render_task(task: Task) -> Rendered:
     report_done()
     seconds = time.perf_counter() - start
     word = docx if pdf is not None else None
-    return Rendered(task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems, verdict, word)
+    return Rendered(
+        task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems, verdict, word
+    )
