@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 # Pango for WeasyPrint's layout, HarfBuzz subsetting for fast font embedding,
 # poppler-utils (pdftoppm, pdffonts) and qpdf for reading PDFs back in tests.
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils qpdf)
-# Debian's Chromium (/usr/bin/chromium), driven by Playwright in tests/browser (no browser download).
-if [ "${1:-}" = "--test" ]; then SYSTEM_PACKAGES+=(chromium); fi
+# Debian's Chromium (/usr/bin/chromium), driven by Playwright in tests/browser (no browser download);
+# LibreOffice Writer (soffice, headless) opens every Word edition in tests/e2e/test_word_libreoffice.py.
+if [ "${1:-}" = "--test" ]; then SYSTEM_PACKAGES+=(chromium libreoffice-writer-nogui); fi
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
