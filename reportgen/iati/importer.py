@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import DataError, Issue, UsageError
 from . import hierarchy
 from .ids import IdAllocator
-from .mapping import Draft, map_activity, set_period
+from .mapping import Draft, cap_report_year, map_activity, set_period
 from .organization import kept_links, organization_data, publisher_id, publisher_key
 from .parse import ActivityFile, FileInfo, Node
 from .partners import PartnerBook, pick
@@ -164,6 +164,8 @@ def _plan(drafts: list[Draft], out: Path, info: FileInfo, partners: PartnerBook,
         folder = out / folder_ids.allocate(key, publisher_id(group[0].publisher)) if split else out
         notes: list[Note] = []
         data = organization_data(group, info, partners, notes)
+        for draft in group:
+            cap_report_year(draft, draft.last_updated or data["organization"]["data_as_of"])
         links = kept_links(folder / "organization.yaml", notes)
         if links is not None:
             data["organization"]["links"] = links

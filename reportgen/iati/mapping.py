@@ -372,3 +372,32 @@ def set_period(draft: Draft) -> bool:
 
 def _span(start: int, end: int) -> str:
     return str(start) if start == end else f"{start}-{end}"
+
+
+def cap_report_year(draft: Draft, data_as_of: dt.date) -> None:
+    """Set ``report_year`` to the data date's year when the outcome's latest year with figures is
+    later: a brief titled 2020 with "Data as of 2015" would report on a year its data cannot know
+    (the later years hold plans, such as budgets). Noted; nothing when the data date is outside
+    the period."""
+    period = draft.data["period"]
+    start, end = int(period["start"]), int(period["end"])
+    years = {int(row["year"]) for key in ("contributions", "resources") for row in draft.data.get(key, [])}
+    years |= {int(y) for item in draft.data.get("indicators", []) for y in item.get("actuals", {})}
+    years = {y for y in years if start <= y <= end}
+    latest = max(years) if years else end
+    as_of = data_as_of.year
+    if not start <= as_of < latest:
+        return
+    data: dict[str, Any] = {}
+    for key, value in draft.data.items():
+        data[key] = value
+        if key == "period":
+            data["report_year"] = as_of
+    draft.data = data
+    draft.notes.append(
+        Note(
+            f"report_year {as_of}, the year of the data date ({data_as_of}): the outcome has figures up to {latest}, "
+            f"but a report for {latest} would be dated before its year",
+            field="report_year",
+        )
+    )

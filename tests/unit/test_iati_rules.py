@@ -541,3 +541,14 @@ def test_a_provider_ref_that_is_only_punctuation_is_no_identifier(tmp_path: Path
         "xm-a": "Org A",
     }
     assert "'-' is no organisation identifier; the name is used" in summary.text()
+
+
+def test_a_brief_is_not_dated_before_its_report_year(tmp_path: Path) -> None:
+    body = "".join(budget(f"{y}-01-01", f"{y}-12-31", "100") for y in (2021, 2022, 2023))
+    attrs = 'default-currency="USD" last-updated-datetime="2021-05-01T00:00:00"'
+    summary, dataset = run(tmp_path, activity(body=body, attrs=attrs))
+    outcome = only(dataset)
+    assert outcome.report_year == 2021 and outcome.data_as_of is not None and outcome.data_as_of.year == 2021
+    assert "report_year 2021, the year of the data date (2021-05-01): the outcome has figures up to 2023" in (
+        summary.text()
+    )
