@@ -77,6 +77,15 @@ def test_generated_batch_to_release(tmp_path: Path) -> None:
     assert {p.relative_to(target).as_posix() for p in target.rglob("*.pdf")} == set(briefs) - moved
     assert f"refused: {edited}: changed since Ana Ruiz (programme) cleared it" in released.stderr
 
+    # Cleared again, the re-opened briefs go out with the next release into the same folder.
+    again = cli("approve", *(out / p for p in sorted(moved)), "--by", "Ana Ruiz", "--role", "programme")
+    assert again.returncode == 0, again.stderr
+    second = cli("release", out, "--to", target)
+    assert second.returncode == 0, second.stderr
+    assert {p.relative_to(target).as_posix() for p in target.rglob("*.pdf")} == set(briefs)
+    assert (target / edited).read_bytes() == (out / edited).read_bytes()
+    assert cli("release", "--check", target).returncode == 0
+
 
 def test_status_of_a_folder_without_a_batch_is_a_usage_error(tmp_path: Path) -> None:
     result = cli("status", tmp_path)
