@@ -60,6 +60,7 @@ class Document(Protocol):
 
     def structure(self) -> Sequence[Element] | None: ...
     def page_numbers(self) -> dict[tuple[int, int], int]: ...
+    def xmp(self) -> object: ...  # the XMP read within the verifier's limits (raises for a bomb)
 
 
 Result = tuple[bool, str]
@@ -196,6 +197,7 @@ def check_artifacts(doc: Document) -> Result:
 def check_pdfua_identification(doc: Document) -> Result:
     if not isinstance(doc.pdf.Root.get("/Metadata"), Stream):
         return False, "no XMP metadata: pdfuaid:part 1 (PDF/UA-1 identification) is missing"
+    doc.xmp()  # the verifier's bounded read first: a metadata bomb fails here, before it is parsed as XML
     meta = doc.pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
     part = str(meta.get("pdfuaid:part", "")).strip()
     if part != "1":
