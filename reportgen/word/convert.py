@@ -139,7 +139,7 @@ class Converter:
     # -- document-level parts ------------------------------------------------------------
     def convert(self, html: str) -> None:
         root = lxml_html.document_fromstring(html)
-        self._language()
+        self._language(str(root.get("lang") or self.lang))
         self._footer()
         body = root.find("body")
         if body is not None:
@@ -152,7 +152,7 @@ class Converter:
         self.document.save(buffer)
         return buffer.getvalue()
 
-    def _language(self) -> None:
+    def _language(self, tag: str) -> None:
         """The document language on the default run properties (and right to left for Arabic)."""
         styles = self.document.styles.element
         rpr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
@@ -162,8 +162,8 @@ class Converter:
         if lang is None:
             lang = OxmlElement("w:lang")
             rpr_default.append(lang)
-        lang.set(qn("w:val"), self.lang)
-        lang.set(qn("w:bidi"), self.lang)
+        lang.set(qn("w:val"), tag)
+        lang.set(qn("w:bidi"), tag)
 
     def _footer(self) -> None:
         """ "Data as of <date>" and "Page X of Y" (PAGE and NUMPAGES fields), as the PDF's page foot."""

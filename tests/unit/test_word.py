@@ -1,0 +1,172 @@
+"""The Word edition read back with python-docx and its XML: the same headings, tables, charts,
+words and metadata as the report's HTML (the PDF's source), real Word structures, and bytes
+that do not depend on the process or the clock."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from lxml import html as lxml_html
+
+from reportgen import Dataset
+from reportgen.kinds import kind
+from reportgen.options import RenderOptions
+from reportgen.pipeline import report_html
+from reportgen.word.build import report_docx
+from reportgen.word.package import read_fields
+from reportgen.word.reference import REFERENCE, make_reference
+
+ROOT = Path(__file__).resolve().parents[2]
+KINDS = ("brief", "donor", "country")
+WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+@pytest.fixture(scope="module")
+def editions(dataset: Dataset) -> dict[str, tuple[bytes, str, dict[str, str]]]:
+    """kind -> (docx bytes, the report's HTML, chart alt texts by chart id) for one report of each kind."""
+    made = {}
+    for name in KINDS:
+        report_kind = kind(name)
+        key, year = report_kind.jobs(dataset)[0]
+        report = report_kind.build(dataset, key, year, None, None)
+        html = report_html(report_kind, report, RenderOptions()).html
+        charts = report_kind.charts(report)
+        made[name] = (
+            report_docx(report_kind, report, RenderOptions(), key),
+            html,
+            {c.id: c.alt for c in charts.values()},
+        )
+    return made
+
+
+def _document(data: bytes) -> docx.document.Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_headings_are_heading_styles_in_the_html_order(editions: dict, name: str) -> None:
+    data, html, _ = editions[name]
+    root = lxml_html.document_fromstring(html)
+    expected = [(int(h.tag[1]), _words(h.text_content())) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    found = [
+        (int(p.style.name.split()[-1]), _words(p.text))
+        for p in _document(data).paragraphs
+        if p.style is not None and p.style.name.startswith("Heading ")
+    ]
+    assert found == expected
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_tables_are_word_tables_with_header_rows_and_right_aligned_figures(editions: dict, name: str) -> None:
+    data, html, _ = editions[name]
+    root = lxml_html.document_fromstring(html)
+    tables = root.findall(".//table")
+    document = _document(data)
+    assert len(document.tables) == len(tables) > 0
+    for html_table, table in zip(tables, document.tables, strict=True):
+        assert table.style is not None and table.style.name == "Report Table"
+        head_rows = len(html_table.findall("thead/tr"))
+        flags = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
+        assert flags == [True] * head_rows + [False] * (len(table.rows) - head_rows)
+        numeric = [c for c in html_table.iter("td", "th") if "num" in (c.get("class") or "").split()]
+        right = table._tbl.xpath(".//w:tc[.//w:jc[@w:val='right']]")
+        assert len(right) == len(numeric)
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_every_figure_of_the_html_is_in_the_document_text(editions: dict, name: str) -> None:
+    data, html, _ = editions[name]
+    root = lxml_html.document_fromstring(html)
+    pattern = re.compile(r"\$[\d,]+(?:\.\d+)?|\d+(?:\.\d+)?%|\b\d{1,3}(?:,\d{3})+\b")
+    document = _document(data)
+    text = " ".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+    missing = set(pattern.findall(root.find("body").text_content())) - set(pattern.findall(text))
+    assert not missing
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_every_chart_is_a_png_with_its_alt_text(editions: dict, name: str) -> None:
+    data, _, alts = editions[name]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        document = archive.read("word/document.xml")
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        pngs = [archive.read(n) for n in media]
+    root = docx.oxml.parse_xml(document)
+    descriptions = [d.get("descr") for d in root.iter(WP_DOCPR)]
+    assert sorted(descriptions) == sorted(alts.values())
+    assert all(d for d in descriptions)
+    assert len(pngs) == len(alts) and all(p.startswith(b"\x89PNG") for p in pngs)
+
+
+def test_toc_footer_fields_language_and_core_properties(editions: dict) -> None:
+    data, html, _ = editions["brief"]
+    document = _document(data)
+    body = document.element.body.xml
+    assert 'TOC \\o "1-3"' in body
+    footer = document.sections[0].footer._element.xml
+    assert " PAGE " in footer and " NUMPAGES " in footer
+    root = lxml_html.document_fromstring(html)
+    meta = {m.get("name"): _words(m.get("content")) for m in root.iter("meta") if m.get("name")}
+    core = document.core_properties
+    assert core.title == _words(root.findtext(".//title"))
+    assert (core.author, core.subject, core.keywords) == (meta["author"], meta["description"], meta["keywords"])
+    assert core.language == root.get("lang")
+    assert core.created is not None and core.created.date().isoformat() == meta["dcterms.created"]
+    lang = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert lang.get(qn("w:val")) == root.get("lang")
+
+
+def test_progress_notes_are_bookmarked_and_mapped(editions: dict, dataset: Dataset) -> None:
+    data, _, _ = editions["brief"]
+    fields = read_fields(data)
+    report = fields.pop("_report")
+    outcome = dataset.outcomes[report["key"]]
+    assert sorted(f["year"] for f in fields.values()) == sorted(p.year for p in outcome.progress)
+    names = {b.get(qn("w:name")) for b in _document(data).element.body.iter(qn("w:bookmarkStart"))}
+    assert set(fields) <= names
+
+
+def test_zip_entries_have_fixed_dates_and_order(editions: dict, dataset: Dataset) -> None:
+    data, _, _ = editions["brief"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
+    assert len({i.date_time for i in infos}) == 1
+
+
+def test_two_processes_write_the_same_bytes(tmp_path: Path) -> None:
+    outputs = []
+    for run in ("a", "b"):
+        target = tmp_path / run / "brief.pdf"
+        subprocess.run(
+            [sys.executable, "-m", "reportgen", "brief", "mex-evaw", "--data", str(ROOT / "data"), "--out", str(target),
+             "--format", "docx"],
+            check=True, capture_output=True, cwd=tmp_path,
+        )  # fmt: skip
+        outputs.append(target.with_suffix(".docx").read_bytes())
+        assert not target.exists()  # docx only
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("theme", ["default", "meridian"])
+def test_shipped_reference_docx_is_up_to_date(theme: str) -> None:
+    folder = ROOT / "themes" / theme
+    assert (folder / REFERENCE).read_bytes() == make_reference(folder), "run scripts/make_reference_docx.py"
+    styles = {s.name for s in docx.Document(str(folder / REFERENCE)).styles}
+    assert {"Report Table", "Table Text", "Hyperlink", "Heading 1", "Caption", "TOC Heading"} <= styles
