@@ -101,6 +101,8 @@ def statuses(out_dir: Path) -> list[ReportStatus]:
 
 def cleared(out_dir: Path) -> set[str]:
     """The reports cleared now (empty when there is no batch or no valid history yet)."""
+    if not (out_dir / approvals.APPROVALS).is_file():
+        return set()
     try:
         return {s.path for s in statuses(out_dir) if s.state == CLEARED}
     except (approvals.BrokenHistory, UsageError):
