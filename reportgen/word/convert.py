@@ -131,6 +131,8 @@ class Converter:
         self.images = images
         self.field_map: dict[str, dict[str, Any]] = {}
         self._toc_done = False
+        self._has_nav = False
+        self._last: dict[Any, str] = {}  # a paragraph's last character written (HTML's whitespace rule)
         body = self.document.element.body
         for child in list(body):  # the reference document's sample content, if any
             if child.tag != qn("w:sectPr"):
@@ -142,6 +144,7 @@ class Converter:
         self._language(str(root.get("lang") or self.lang))
         self._footer()
         body = root.find("body")
+        self._has_nav = bool(root.xpath("//nav[contains(concat(' ', @class, ' '), ' toc ')]"))
         if body is not None:
             self._blocks(body, None)
         if not self._toc_done:
@@ -176,9 +179,10 @@ class Converter:
         paragraph.add_run(f" {self.translate('of')} ")
         _field("NUMPAGES", paragraph, "1")
 
-    def _toc(self) -> None:
+    def _toc(self, title: str | None = None) -> None:
+        """A "Contents" heading (not itself in the contents) and a TOC field of Headings 1-3."""
         paragraph = self.document.add_paragraph(style="TOC Heading")
-        paragraph.add_run(self.translate("Contents"))
+        paragraph.add_run(title or self.translate("Contents"))
         _field('TOC \\o "1-3" \\h \\z \\u', self.document.add_paragraph())
         self._toc_done = True
 
@@ -226,7 +230,11 @@ class Converter:
     def _block(self, element: HtmlElement, cell: _Cell | None, list_style: str | None) -> None:
         tag = element.tag
         classes = _classes(element)
-        if tag[0] == "h" and tag[1:].isdigit():
+        if tag == "nav" and "toc" in classes and cell is None:  # the HTML's contents page: Word's own TOC
+            heading = element.find(".//h1")
+            self._toc(" ".join(heading.text_content().split()) if heading is not None else None)
+            return
+        elif tag[0] == "h" and tag[1:].isdigit():
             paragraph = self._new_paragraph(f"Heading {min(int(tag[1:]), 6)}", cell)
             self._inline_content(paragraph, element, {})
         elif tag == "table":
@@ -250,7 +258,7 @@ class Converter:
             self._bookmarked(element)
         else:
             self._blocks(element, cell, list_style)
-        if tag == "header" and "title-block" in classes and cell is None and not self._toc_done:
+        if tag == "header" and "title-block" in classes and cell is None and not self._toc_done and not self._has_nav:
             self._toc()
 
     def _bookmarked(self, element: HtmlElement) -> None:
@@ -360,6 +368,7 @@ class Converter:
         classes = _classes(element)
         if tag == "br":
             paragraph.add_run().add_break()
+            self._last[paragraph._p] = ""
         elif tag == "img":
             self._image(paragraph, element)
         elif tag in ("svg", "style", "script") or "swatch" in classes:
@@ -372,9 +381,10 @@ class Converter:
                 inner["italic"] = True
             elif tag in ("strong", "b"):
                 inner["bold"] = True
-            if classes & LINE_BEFORE and paragraph.text:
+            if classes & LINE_BEFORE and self._last.get(paragraph._p, ""):
                 self._text(paragraph, " ", fmt)
                 paragraph.add_run().add_break()
+                self._last[paragraph._p] = ""
             self._inline_content(paragraph, element, inner)
             if classes & {"term", "label"}:
                 self._text(paragraph, ": ", fmt)
@@ -383,10 +393,11 @@ class Converter:
         """``text`` with HTML's whitespace rule: runs of white space are one space."""
         collapsed = " ".join(text.split())
         piece = (" " if text[:1].isspace() else "") + collapsed + (" " if collapsed and text[-1:].isspace() else "")
-        if not paragraph.text or paragraph.text.endswith(" "):
+        if self._last.get(paragraph._p, "") in ("", " "):
             piece = piece.lstrip()
         if not piece:
             return
+        self._last[paragraph._p] = piece[-1]
         run = paragraph.add_run(piece)
         run.bold = True if fmt.get("bold") else None
         run.italic = True if fmt.get("italic") else None

@@ -59,7 +59,11 @@ def _words(text: str) -> str:
 def test_headings_are_heading_styles_in_the_html_order(editions: dict, name: str) -> None:
     data, html, _ = editions[name]
     root = lxml_html.document_fromstring(html)
-    expected = [(int(h.tag[1]), _words(h.text_content())) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    expected = [
+        (int(h.tag[1]), _words(h.text_content()))
+        for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")
+        if not h.xpath("ancestor::nav[contains(@class, 'toc')]")  # the contents page: Word's TOC field
+    ]
     found = [
         (int(p.style.name.split()[-1]), _words(p.text))
         for p in _document(data).paragraphs
@@ -111,6 +115,16 @@ def test_every_chart_is_a_png_with_its_alt_text(editions: dict, name: str) -> No
     assert sorted(descriptions) == sorted(alts.values())
     assert all(d for d in descriptions)
     assert len(pngs) == len(alts) and all(p.startswith(b"\x89PNG") for p in pngs)
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_one_toc_field_where_the_contents_are(editions: dict, name: str) -> None:
+    data, html, _ = editions[name]
+    document = _document(data)
+    assert document.element.body.xml.count('TOC \\o "1-3"') == 1
+    [heading] = [p for p in document.paragraphs if p.style is not None and p.style.name == "TOC Heading"]
+    nav = lxml_html.document_fromstring(html).xpath("//nav[contains(@class, 'toc')]//h1")
+    assert heading.text == (_words(nav[0].text_content()) if nav else "Contents")
 
 
 def test_toc_footer_fields_language_and_core_properties(editions: dict) -> None:
