@@ -138,3 +138,22 @@ def many_streams(count: int, mib_each: int) -> bytes:
             *contents,
         ]
     )
+
+
+def xref_bomb(mib: int) -> bytes:
+    """A PDF whose only cross-reference section is a stream (object 5 0) that inflates to ``mib`` MiB: qpdf decodes
+    it while the file is being opened, before any check can look at it."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << >> /Contents 4 0 R >>",
+        EMPTY_CONTENT,
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    for number, body in enumerate(objects, 1):
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    entries = b"/Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode"
+    out += b"5 0 obj\n" + stream(entries, zeros_deflate(mib)) + b"\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)

@@ -111,6 +111,15 @@ def test_reading_the_attachments_of_an_archive_with_a_bomb_is_a_usage_error_with
     assert_bounded(run)
 
 
+def test_a_bomb_in_the_cross_reference_stream_is_bounded_while_the_file_is_opened(tmp_path: Path) -> None:
+    """qpdf decodes a cross-reference stream inside ``pikepdf.open``: without the bound, 4.2 GB and 19 s there."""
+    path = write(tmp_path, "xref.pdf", pdfbombs.xref_bomb(BOMB_MIB))
+    run = measured(tmp_path, "-m", "reportgen", "verify", str(path))
+    expected = f"object 5 0: cross-reference stream decompresses to more than pdf_max_stream_bytes={LIMIT}"
+    assert f"FAIL parses: not checked with qpdf --check: {expected}" in run.output, run.output
+    assert_bounded(run)
+
+
 # --- what qpdf cannot bound, refused before decoding -------------------------------------------------------------
 
 
