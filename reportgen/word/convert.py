@@ -128,6 +128,7 @@ class Converter:
         self.lang = report.lang
         self.locale = report.locale
         self.data_as_of = report.data_as_of
+        self.report_year = report.report_year
         self.images = images
         self.field_map: dict[str, dict[str, Any]] = {}
         self._toc_done = False
@@ -261,12 +262,30 @@ class Converter:
         if tag == "header" and "title-block" in classes and cell is None and not self._toc_done and not self._has_nav:
             self._toc()
 
+    def _note_of(self, element: HtmlElement) -> tuple[str, int] | None:
+        """(outcome id, year) of a progress note's ``div.note-text``: in a brief or country report
+        under ``section#<outcome>-progress`` with the year in its article's heading; in a donor
+        report under ``section.outcome-chapter`` (heading id ``outcome-<id>``), the report year's."""
+        progress = element.xpath("ancestor::section[contains(@class, 'progress')][1]")
+        if progress and str(progress[0].get("id", "")).endswith("-progress"):
+            years = element.xpath("ancestor::article[1]//*[contains(@class, 'note-heading-year')]")
+            year = years[0].text_content().strip() if years else ""
+            if year.isdigit():
+                return str(progress[0].get("id")).removesuffix("-progress"), int(year)
+        chapter = element.xpath(
+            "ancestor::section[contains(@class, 'outcome-chapter')][1]/h1[starts-with(@id, 'outcome-')]"
+        )
+        if chapter:
+            return str(chapter[0].get("id")).removeprefix("outcome-"), self.report_year
+        return None
+
     def _bookmarked(self, element: HtmlElement) -> None:
-        """A progress note between ``w:bookmarkStart`` and ``w:bookmarkEnd``, named in the field map."""
-        article = element.getparent()
-        section = article.getparent() if article is not None else None
-        year = article.xpath(".//*[contains(@class, 'note-heading-year')]") if article is not None else []
-        section_id = str(section.get("id", "")) if section is not None else ""
+        """A progress note between ``w:bookmarkStart`` and ``w:bookmarkEnd``, named in the field map
+        (a note whose outcome and year the HTML does not say is written without one)."""
+        where = self._note_of(element)
+        if where is None:
+            self._blocks(element, None)
+            return
         body = self.document.element.body
         number = len(self.field_map)
         name = f"{BOOKMARK_PREFIX}{number}"
@@ -286,8 +305,8 @@ class Converter:
             last = body[-2] if body[-1].tag == qn("w:sectPr") else body[-1]
         last.append(end)
         self.field_map[name] = {
-            "outcome": section_id.removesuffix("-progress"),
-            "year": int(year[0].text_content().strip()) if year else 0,
+            "outcome": where[0],
+            "year": where[1],
             "field": "progress",
             "lang": str(element.get("lang") or self.lang),
         }

@@ -21,6 +21,7 @@ from reportgen.kinds import kind
 from reportgen.options import RenderOptions
 from reportgen.pipeline import report_html
 from reportgen.word.build import report_docx
+from reportgen.word.importing import import_docx
 from reportgen.word.package import read_fields
 from reportgen.word.reference import REFERENCE, make_reference
 
@@ -145,14 +146,25 @@ def test_toc_footer_fields_language_and_core_properties(editions: dict) -> None:
     assert lang.get(qn("w:val")) == root.get("lang")
 
 
-def test_progress_notes_are_bookmarked_and_mapped(editions: dict, dataset: Dataset) -> None:
-    data, _, _ = editions["brief"]
+@pytest.mark.parametrize("name", KINDS)
+def test_progress_notes_are_bookmarked_and_map_back_unchanged(
+    editions: dict, dataset: Dataset, name: str, tmp_path: Path
+) -> None:
+    data, html, _ = editions[name]
     fields = read_fields(data)
     report = fields.pop("_report")
-    outcome = dataset.outcomes[report["key"]]
-    assert sorted(f["year"] for f in fields.values()) == sorted(p.year for p in outcome.progress)
+    assert report["kind"] == name
+    notes = lxml_html.document_fromstring(html).xpath("//div[contains(@class, 'note-text')]")
+    assert len(fields) == len(notes) > 0
+    for where in fields.values():
+        outcome = dataset.outcomes[where["outcome"]]
+        assert where["year"] in {p.year for p in outcome.progress}
     names = {b.get(qn("w:name")) for b in _document(data).element.body.iter(qn("w:bookmarkStart"))}
     assert set(fields) <= names
+    file = tmp_path / f"{name}.docx"
+    file.write_bytes(data)
+    summary = import_docx(file, dataset, write=False)
+    assert (summary.changes, summary.figures, summary.notes) == ([], [], [])
 
 
 def test_zip_entries_have_fixed_dates_and_order(editions: dict, dataset: Dataset) -> None:
