@@ -22,10 +22,13 @@ from lxml import html as lxml_html
 from ..atomic import write_text_atomic
 from ..errors import DataError, Issue
 from ..model import Dataset
+from ..model.text import LocalizedText
 from ..render.narrative import narrative_html
 from .readback import FieldText, WordEdition
 
 FIGURES_NOTE = "figures come from the data, not from Word"
+#: Narrative fields of an outcome (besides its progress notes) that come back from Word.
+NARRATIVE_FIELDS = ("statement", "objectives")
 #: Unchanged words shown on each side of a change.
 CONTEXT_WORDS = 6
 
@@ -43,7 +46,8 @@ class Change:
     @property
     def label(self) -> str:
         where = self.field.where
-        return f"{where['outcome']} {where['year']} {where['field']} ({where['lang']})"
+        year = f" {where['year']}" if where["field"] == "progress" else ""
+        return f"{where['outcome']}{year} {where['field']} ({where['lang']})"
 
 
 def printed_text(markdown: str) -> str:
@@ -76,15 +80,19 @@ def word_diff(old: str, new: str) -> str:
     return " ".join(out)
 
 
-def _note_value(dataset: Dataset, where: dict[str, Any]) -> str | None:
+def _field_value(dataset: Dataset, where: dict[str, Any]) -> str | None:
+    """The data's Markdown of the narrative field ``where`` names, in its language."""
     outcome = dataset.outcomes.get(str(where.get("outcome")))
     if outcome is None:
         return None
-    for entry in outcome.progress:
-        if entry.year == where.get("year"):
-            note = entry.note
-            return note if isinstance(note, str) else note.get(str(where.get("lang")))
-    return None
+    value: LocalizedText | None = None
+    if where.get("field") == "progress":
+        value = next((entry.note for entry in outcome.progress if entry.year == where.get("year")), None)
+    elif where.get("field") in NARRATIVE_FIELDS:
+        value = getattr(outcome, str(where["field"]))
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.get(str(where.get("lang")))
 
 
 def changes(edition: WordEdition, dataset: Dataset) -> tuple[list[Change], list[str]]:
@@ -93,7 +101,7 @@ def changes(edition: WordEdition, dataset: Dataset) -> tuple[list[Change], list[
     notes: list[str] = []
     for item in edition.fields:
         where = item.where
-        current = _note_value(dataset, where) if where.get("field") == "progress" else None
+        current = _field_value(dataset, where)
         source = dataset.source_of(str(where.get("outcome")))
         if current is None or source is None:
             notes.append(f"{item.name}: {where} is not in the data; left alone")
@@ -128,23 +136,30 @@ def _child(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
     return None
 
 
+def _scalar(node: tuple[yaml.Node, yaml.Node] | None, lang: str) -> tuple[yaml.Node, yaml.ScalarNode] | None:
+    """A text field's scalar: the field itself, or its ``lang`` version."""
+    if node is None:
+        return None
+    if isinstance(node[1], yaml.ScalarNode):
+        return node[0], node[1]
+    by_lang = _child(node[1], lang)
+    if by_lang is not None and isinstance(by_lang[1], yaml.ScalarNode):
+        return by_lang[0], by_lang[1]
+    return None
+
+
 def _locate(root: yaml.Node, where: dict[str, Any]) -> tuple[yaml.Node, yaml.ScalarNode] | None:
-    """(key node, scalar node) of the progress note ``where`` names."""
+    """(key node, scalar node) of the narrative field ``where`` names."""
+    lang = str(where["lang"])
+    if where["field"] in NARRATIVE_FIELDS:
+        return _scalar(_child(root, str(where["field"])), lang)
     progress = _child(root, "progress")
     if progress is None or not isinstance(progress[1], yaml.SequenceNode):
         return None
     for item in progress[1].value:
         year = _child(item, "year")
-        if year is None or not isinstance(year[1], yaml.ScalarNode) or year[1].value != str(where["year"]):
-            continue
-        note = _child(item, "note")
-        if note is None:
-            return None
-        if isinstance(note[1], yaml.ScalarNode):
-            return note[0], note[1]
-        by_lang = _child(note[1], str(where["lang"]))
-        if by_lang is not None and isinstance(by_lang[1], yaml.ScalarNode):
-            return by_lang[0], by_lang[1]
+        if year is not None and isinstance(year[1], yaml.ScalarNode) and year[1].value == str(where["year"]):
+            return _scalar(_child(item, "note"), lang)
     return None
 
 
@@ -159,7 +174,7 @@ def replace_scalar(source: str, file: Path, where: dict[str, Any], new: str) -> 
     root = yaml.compose(source, Loader=yaml.SafeLoader)
     located = _locate(root, where) if root is not None else None
     if located is None:
-        raise DataError([Issue(f"no progress note for {where['year']} ({where['lang']}) in this file", file=file)])
+        raise DataError([Issue(f"no {where['field']} for {where['year']} ({where['lang']}) in this file", file=file)])
     key, scalar = located
     start, end = scalar.start_mark.index, scalar.end_mark.index
     span = source[start:end]

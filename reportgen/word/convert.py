@@ -10,8 +10,9 @@ figures come from its one template (no second copy to drift). The rules:
   other images (logos, QR codes) are left out, their alternative text kept as a paragraph;
 * ``em``/``strong``/``a``/``br`` -> italic, bold, hyperlink, line break;
 * after the title block, a TOC field; the footer prints "Data as of" and "Page X of Y" fields;
-* each progress note (``section.progress > article > div.note-text``) is wrapped in a bookmark
-  ``rg_<n>``; :attr:`Converter.field_map` says which outcome, year and field ``n`` is.
+* each narrative field (progress notes, the outcome statement and objectives: ``div.narrative``)
+  is wrapped in a bookmark ``rg_<n>``; :attr:`Converter.field_map` says which outcome, year and
+  field ``n`` is.
 """
 
 from __future__ import annotations
@@ -41,7 +42,22 @@ from ..kinds import Report
 PARAGRAPHS = frozenset({"p", "li", "caption", "figcaption", "dt", "dd"})
 #: Elements that only group blocks.
 CONTAINERS = frozenset(
-    {"body", "div", "section", "article", "header", "footer", "main", "nav", "aside", "figure", "ul", "ol", "dl"}
+    {
+        "body",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "figure",
+        "ul",
+        "ol",
+        "dl",
+        "blockquote",
+    }
 )
 #: Width of a chart image on the page.
 CHART_WIDTH = Cm(16)
@@ -255,34 +271,47 @@ class Converter:
         elif tag in PARAGRAPHS:
             paragraph = self._new_paragraph(list_style if element.getparent().tag == "li" else None, cell)
             self._inline_content(paragraph, element, {})
-        elif "note-text" in classes and cell is None:
+        elif "narrative" in classes and cell is None:
             self._bookmarked(element)
         else:
             self._blocks(element, cell, list_style)
         if tag == "header" and "title-block" in classes and cell is None and not self._toc_done and not self._has_nav:
             self._toc()
 
-    def _note_of(self, element: HtmlElement) -> tuple[str, int] | None:
-        """(outcome id, year) of a progress note's ``div.note-text``: in a brief or country report
-        under ``section#<outcome>-progress`` with the year in its article's heading; in a donor
-        report under ``section.outcome-chapter`` (heading id ``outcome-<id>``), the report year's."""
-        progress = element.xpath("ancestor::section[contains(@class, 'progress')][1]")
-        if progress and str(progress[0].get("id", "")).endswith("-progress"):
-            years = element.xpath("ancestor::article[1]//*[contains(@class, 'note-heading-year')]")
-            year = years[0].text_content().strip() if years else ""
-            if year.isdigit():
-                return str(progress[0].get("id")).removesuffix("-progress"), int(year)
+    def _outcome_of(self, element: HtmlElement) -> str | None:
+        """The outcome a narrative belongs to: a brief's ``section#<id>-summary`` or
+        ``#<id>-progress``, a donor chapter's heading ``outcome-<id>``."""
+        for section in element.xpath("ancestor::section[@id]"):
+            for suffix in ("-summary", "-progress"):
+                if str(section.get("id")).endswith(suffix):
+                    return str(section.get("id")).removesuffix(suffix)
         chapter = element.xpath(
             "ancestor::section[contains(@class, 'outcome-chapter')][1]/h1[starts-with(@id, 'outcome-')]"
         )
-        if chapter:
-            return str(chapter[0].get("id")).removeprefix("outcome-"), self.report_year
+        return str(chapter[0].get("id")).removeprefix("outcome-") if chapter else None
+
+    def _field_of(self, element: HtmlElement) -> tuple[str, str, int] | None:
+        """(field, outcome id, year) of a narrative block (``div.narrative``): a progress note
+        (``div.note-text``; the year in its article's heading, else the report year's), the
+        outcome statement (in ``blockquote.statement``) or its objectives (in ``div.objectives``)."""
+        outcome = self._outcome_of(element)
+        parent = element.getparent()
+        if outcome is None or parent is None:
+            return None
+        if "note-text" in _classes(element):
+            years = element.xpath("ancestor::article[1]//*[contains(@class, 'note-heading-year')]")
+            year = years[0].text_content().strip() if years else str(self.report_year)
+            return ("progress", outcome, int(year)) if year.isdigit() else None
+        if parent.tag == "blockquote" and "statement" in _classes(parent):
+            return "statement", outcome, self.report_year
+        if "objectives" in _classes(parent):
+            return "objectives", outcome, self.report_year
         return None
 
     def _bookmarked(self, element: HtmlElement) -> None:
-        """A progress note between ``w:bookmarkStart`` and ``w:bookmarkEnd``, named in the field map
-        (a note whose outcome and year the HTML does not say is written without one)."""
-        where = self._note_of(element)
+        """A narrative field between ``w:bookmarkStart`` and ``w:bookmarkEnd``, named in the field
+        map (a narrative whose outcome and field the HTML does not say is written without one)."""
+        where = self._field_of(element)
         if where is None:
             self._blocks(element, None)
             return
@@ -305,9 +334,9 @@ class Converter:
             last = body[-2] if body[-1].tag == qn("w:sectPr") else body[-1]
         last.append(end)
         self.field_map[name] = {
-            "outcome": where[0],
-            "year": where[1],
-            "field": "progress",
+            "field": where[0],
+            "outcome": where[1],
+            "year": where[2],
             "lang": str(element.get("lang") or self.lang),
         }
 

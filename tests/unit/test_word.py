@@ -154,8 +154,9 @@ def test_progress_notes_are_bookmarked_and_map_back_unchanged(
     fields = read_fields(data)
     report = fields.pop("_report")
     assert report["kind"] == name
-    notes = lxml_html.document_fromstring(html).xpath("//div[contains(@class, 'note-text')]")
-    assert len(fields) == len(notes) > 0
+    narratives = lxml_html.document_fromstring(html).xpath("//div[contains(@class, 'narrative')]")
+    assert len(fields) == len(narratives) > 0
+    assert {"progress", "statement"} <= {where["field"] for where in fields.values()}
     for where in fields.values():
         outcome = dataset.outcomes[where["outcome"]]
         assert where["year"] in {p.year for p in outcome.progress}

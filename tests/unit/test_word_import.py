@@ -131,3 +131,24 @@ def test_tracked_changes_are_shown_as_such(edition: Path, data_copy: Path) -> No
     text = summary.text(applied=False)
     assert "tracked changes in Word: {+ Tracked insertion.+}" in text and f"[-{removed}-]" in text
     assert "{+Tracked insertion.+}" in change.diff
+
+
+def test_an_edited_statement_is_applied_and_nothing_else(edition: Path, data_copy: Path) -> None:
+    file = data_copy / "outcomes" / f"{OUTCOME}.yaml"
+    before = file.read_text(encoding="utf-8")
+    statement = " ".join(yaml.safe_load(before)["statement"]["en"].split())
+    document = docx.Document(str(edition))
+    paragraph = next(p for p in document.paragraphs if " ".join(p.text.split()) == statement)
+    paragraph.add_run(" Edited in Word.")
+    document.save(str(edition))
+    summary = import_docx(edition, load_dataset(data_copy), write=True)
+    assert [c.label for c in summary.changes] == [f"{OUTCOME} statement (en)"]
+    assert summary.changes[0].diff.endswith("{+Edited in Word.+}")
+    after = file.read_text(encoding="utf-8")
+    old_doc, new_doc = yaml.safe_load(before), yaml.safe_load(after)
+    assert new_doc["statement"]["en"].strip() == f"{statement} Edited in Word."
+    del old_doc["statement"]["en"], new_doc["statement"]["en"]
+    assert old_doc == new_doc
+    assert [line for line in before.splitlines() if line.lstrip().startswith("#")] == [
+        line for line in after.splitlines() if line.lstrip().startswith("#")
+    ]
