@@ -64,6 +64,8 @@ CHART_WIDTH = Cm(16)
 TABLE_STYLE = "Report Table"
 CELL_STYLE = "Table Text"
 BOOKMARK_PREFIX = "rg_"
+#: Languages written right to left.
+RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur"})
 #: Inline parts the stylesheet sets on a line of their own (a cell's split, a year note...).
 LINE_BEFORE = frozenset(
     {
@@ -173,7 +175,8 @@ class Converter:
         return buffer.getvalue()
 
     def _language(self, tag: str) -> None:
-        """The document language on the default run properties (and right to left for Arabic)."""
+        """The document language on the default run properties; right-to-left paragraphs and runs
+        for a right-to-left language (Arabic, Hebrew, Persian, Urdu)."""
         styles = self.document.styles.element
         rpr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
         if rpr_default is None:
@@ -184,6 +187,17 @@ class Converter:
             rpr_default.append(lang)
         lang.set(qn("w:val"), tag)
         lang.set(qn("w:bidi"), tag)
+        if tag.replace("_", "-").split("-")[0].lower() in RIGHT_TO_LEFT:
+            rpr_default.append(OxmlElement("w:rtl"))
+            ppr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:pPrDefault"))
+            if ppr_default is None:
+                ppr_default = OxmlElement("w:pPrDefault")
+                rpr_default.getparent().addnext(ppr_default)
+            ppr = ppr_default.find(qn("w:pPr"))
+            if ppr is None:
+                ppr = OxmlElement("w:pPr")
+                ppr_default.append(ppr)
+            ppr.insert(0, OxmlElement("w:bidi"))
 
     def _footer(self) -> None:
         """ "Data as of <date>" and "Page X of Y" (PAGE and NUMPAGES fields), as the PDF's page foot."""
