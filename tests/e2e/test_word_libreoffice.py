@@ -131,6 +131,11 @@ def test_round_trip_through_libreoffice_reaches_the_pdf(made: dict) -> None:
     after = file.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert len(changed) == 1 and changed[0][1].endswith("Edited in LibreOffice and Word round trip.")
+    others = sorted(p.relative_to(data) for p in data.rglob("*") if p.is_file() and p != file)
+    assert others == sorted(
+        p.relative_to(ROOT / "data") for p in (ROOT / "data").rglob("*") if p.is_file() and p.name != file.name
+    )
+    assert all((data / name).read_bytes() == (ROOT / "data" / name).read_bytes() for name in others)
     rebuilt = made["base"] / "rebuilt.pdf"
     _cli("brief", outcome.id, "--data", str(data), "--out", str(rebuilt), cwd=made["base"])
     assert "Edited in LibreOffice and Word round trip." in " ".join(pdf_text(rebuilt).split())
