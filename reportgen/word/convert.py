@@ -168,6 +168,14 @@ class Converter:
             self._blocks(body, None)
         if not self._toc_done:
             self._toc()
+        self._drop_empty()
+
+    def _drop_empty(self) -> None:
+        """Paragraphs left with nothing in them (a logo's or QR code's place) are removed."""
+        body = self.document.element.body
+        for paragraph in body.findall(qn("w:p")):
+            if not any(child.tag != qn("w:pPr") for child in paragraph):
+                body.remove(paragraph)
 
     def save(self) -> bytes:
         buffer = io.BytesIO()
