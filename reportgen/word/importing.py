@@ -48,6 +48,8 @@ def _rebuilt(edition: WordEdition, dataset: Dataset) -> WordEdition | None:
     meta = edition.report
     if not meta:
         return None
+    if meta["kind"] not in ("brief", "donor", "country"):
+        return None
     report_kind = kind(str(meta["kind"]))
     report = report_kind.build(dataset, str(meta["key"]), int(meta["year"]), str(meta["lang"]), str(meta["locale"]))
     data = report_docx(report_kind, report, effective_options(dataset, DEFAULT_OPTIONS), str(meta["key"]))

@@ -106,14 +106,19 @@ def read_fields(data: bytes) -> dict[str, dict[str, Any]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if CUSTOM not in archive.namelist():
             return {}
-        text = archive.read(CUSTOM).decode()
+        text = archive.read(CUSTOM).decode("utf-8", errors="replace")
     match = re.search(rf'name="{re.escape(FIELDS_PROPERTY)}"[^>]*>\s*<vt:lpwstr>(.*?)</vt:lpwstr>', text, re.S)
     if match is None:
         return {}
     from xml.sax.saxutils import unescape
 
-    loaded: dict[str, dict[str, Any]] = json.loads(unescape(match.group(1), {"&quot;": '"'}))
-    return loaded
+    try:
+        loaded = json.loads(unescape(match.group(1), {"&quot;": '"'}))
+    except ValueError:
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {str(name): where for name, where in loaded.items() if isinstance(where, dict)}
 
 
 def deterministic_package(data: bytes, properties: Properties, fields: dict[str, dict[str, Any]]) -> bytes:

@@ -20,11 +20,16 @@ from typing import Any
 from lxml import etree
 
 from ..errors import DataError, Issue
-from .package import read_fields
+from .package import CUSTOM, read_fields
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOCUMENT = "word/document.xml"
+RELS = "word/_rels/document.xml.rels"
+#: The most an XML part of an imported .docx may unpack to (a long report's is under 2 MB): a
+#: zip bomb is refused before it is inflated.
+MAX_PART_BYTES = 64 * 1024 * 1024
 BULLET_STYLES = frozenset({"ListBullet", "List Bullet", "ListBullet2"})
 NUMBER_STYLES = frozenset({"ListNumber", "List Number", "ListNumber2"})
 
@@ -146,6 +151,22 @@ def _drop_printed_addresses(markdown: str) -> str:
     return re.sub(r"(\[[^\]]*\]\(([^)\s]+)\)) \(([^)\s]+)\)", strip, markdown)
 
 
+def _valid_field(where: dict[str, Any]) -> bool:
+    """A field map entry as reportgen writes it (another one is ignored)."""
+    return (
+        where.get("field") in ("progress", "statement", "objectives")
+        and isinstance(where.get("outcome"), str)
+        and isinstance(where.get("year"), int)
+        and isinstance(where.get("lang"), str)
+    )
+
+
+def _valid_report(report: dict[str, Any]) -> bool:
+    """The report identity as reportgen writes it."""
+    texts = ("kind", "key", "lang", "locale")
+    return all(isinstance(report.get(name), str) for name in texts) and isinstance(report.get("year"), int)
+
+
 def read_edition(path: Path) -> WordEdition:
     """The narrative fields and tables of the Word edition at ``path``."""
     try:
@@ -159,12 +180,20 @@ def read_edition_bytes(data: bytes, path: Path) -> WordEdition:
     """:func:`read_edition` of bytes (``path`` names them in errors)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            document = archive.read("word/document.xml")
-            rels = archive.read("word/_rels/document.xml.rels")
+            for part in (DOCUMENT, RELS, CUSTOM):
+                if part in archive.namelist() and archive.getinfo(part).file_size > MAX_PART_BYTES:
+                    size = archive.getinfo(part).file_size
+                    message = f"its {part} unpacks to {size:,} bytes, more than {MAX_PART_BYTES:,}: not read"
+                    raise DataError([Issue(message, file=path)])
+            document = archive.read(DOCUMENT)
+            rels = archive.read(RELS)
     except (zipfile.BadZipFile, KeyError) as exc:
         raise DataError([Issue(f"not a Word document reportgen can read ({exc})", file=path)]) from exc
     mapping = read_fields(data)
     report = mapping.pop("_report", {})
+    if not _valid_report(report):
+        report = {}
+    mapping = {name: where for name, where in mapping.items() if _valid_field(where)}
     if not mapping:
         raise DataError([Issue("no reportgen fields in this document: is it a reportgen Word edition?", file=path)])
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

@@ -152,3 +152,35 @@ def test_an_edited_statement_is_applied_and_nothing_else(edition: Path, data_cop
     assert [line for line in before.splitlines() if line.lstrip().startswith("#")] == [
         line for line in after.splitlines() if line.lstrip().startswith("#")
     ]
+
+
+def test_an_oversized_part_is_refused_before_it_is_inflated(tmp_path: Path, data_copy: Path) -> None:
+    import zipfile
+
+    from reportgen.errors import DataError
+    from reportgen.word.readback import MAX_PART_BYTES
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (MAX_PART_BYTES + 1))
+        archive.writestr("word/_rels/document.xml.rels", b"<Relationships/>")
+    assert bomb.stat().st_size < MAX_PART_BYTES // 100
+    with pytest.raises(DataError, match=r"unpacks to .* not read"):
+        import_docx(bomb, load_dataset(data_copy), write=False)
+
+
+def test_a_tampered_field_map_is_ignored(edition: Path, data_copy: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from reportgen.errors import DataError
+
+    tampered = tmp_path / "tampered.docx"
+    with zipfile.ZipFile(edition) as source, zipfile.ZipFile(tampered, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/custom.xml":
+                data = data.replace(b'"year":', b'"year":"x","was":')
+                data = data.replace(b'"kind":"brief"', b'"kind":"../etc"')
+            target.writestr(info, data)
+    with pytest.raises(DataError, match="no reportgen fields"):
+        import_docx(tampered, load_dataset(data_copy), write=False)
