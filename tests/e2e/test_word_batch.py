@@ -52,3 +52,18 @@ def test_batch_refuses_word_editions_without_pdfs(tmp_path: Path) -> None:
     done = _batch(tmp_path / "out", "--format", "docx")
     assert done.returncode == 2 and "--format docx alone is not supported" in done.stderr
     assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_build_writes_only_word_editions_when_asked(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", "--data", str(ROOT / "data"), "--out", str(out),
+         "--kinds", "donor", "--format", "docx"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert written and all(p.suffix == ".docx" and p.parts[0] == "donors" for p in written)
+    assert sorted(f"wrote {out / p}" for p in written) == sorted(
+        line for line in done.stdout.splitlines() if line.startswith("wrote")
+    )
