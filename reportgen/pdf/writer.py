@@ -218,14 +218,17 @@ def layout_pdf(
         with stage("layout"):  # parsing the HTML included, as WeasyPrint counts it
             html = HTML(string=document.html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
             rendered = html.render(font_config=font_config(), **settings)
-        written = {k: v for k, v in settings.items() if k != "stylesheets"}
-        with stage("write"), source_date(rendered.metadata.created or rendered.metadata.modified):
-            data = rendered.write_pdf(finisher=_name_producer, **written)  # fonts subset here: no clock in them
     except Exception as exc:  # WeasyPrint raises many types; the caller needs one
         raise RenderError(f"PDF rendering failed: {exc}") from exc
-    if not isinstance(data, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
-        raise RenderError("PDF rendering returned no data")
-    with stage("write"):
+    written = {k: v for k, v in settings.items() if k != "stylesheets"}
+    with stage("write"):  # one stage: WeasyPrint's writing and our mending of its structure tree
+        try:
+            with source_date(rendered.metadata.created or rendered.metadata.modified):
+                data = rendered.write_pdf(finisher=_name_producer, **written)  # fonts subset here: no clock
+        except Exception as exc:
+            raise RenderError(f"PDF rendering failed: {exc}") from exc
+        if not isinstance(data, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
+            raise RenderError("PDF rendering returned no data")
         data = structure.mend(data, options.archive)  # what WeasyPrint tags wrong (docs/upstream/)
     return RenderedPdf(data, tuple(_geometry(page) for page in rendered.pages))
 

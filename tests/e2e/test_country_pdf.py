@@ -238,7 +238,7 @@ def test_executive_summary_totals_are_sums_of_the_offices_rows(
     assert f"FUNDING PARTNERS {len({r.partner for r in rows})}" in figures
     assert f"OUTCOMES {len(outcomes_in(dataset, office, year))}" in figures
     hum_share = round(humanitarian / period * 100)
-    assert f"DEVELOPMENT / HUMANITARIAN {100 - hum_share}% / {hum_share}%" in figures
+    assert f"DEVELOPMENT / HUMANITARIAN {first}–{last} {100 - hum_share}% / {hum_share}%" in figures
     assert f"BUDGET {year} {usd(budget)}" in figures
     assert f"EXPENDITURE {year} {usd(spent)}" in figures
     assert f"DELIVERY RATE {year} {round(spent / planned * 100)}%" in figures
@@ -395,7 +395,8 @@ def test_cover_running_headers_and_footers(
     assert f"Page 2 of {pdf.page_count}" in pdf.page_text[1]
     first = title_of(dataset, outcomes_in(dataset, "mex", report.report_year)[0])
     start = heading_page(pdf, first, 3)
-    assert lines_of(pdf, start + 1)[0] == f"{first} {dataset.organization.short_name}"
+    mark = ["ILLUSTRATIVE DATA"] if report.illustrative else []  # invented data says so on every page
+    assert lines_of(pdf, start + 1)[0] == " ".join([first, *mark, dataset.organization.short_name])
 
 
 def test_cli_refuses_an_unknown_office_and_a_year_outside_every_period(dataset: Dataset) -> None:

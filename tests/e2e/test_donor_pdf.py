@@ -139,7 +139,7 @@ def gap_year(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset, reports
 
 def toc_entries(rendered: Rendered) -> list[tuple[str, int]]:
     page = rendered.pdf.page_text[1]
-    assert page.splitlines()[1] == "Contents", page
+    assert "Contents" in page.splitlines()[:3], page  # after the running header (and the illustrative mark)
     found = [TOC_LINE.match(line.strip()) for line in page.splitlines()]
     return [(norm(m["title"]), int(m["page"])) for m in found if m]
 
