@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,19 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture()
+def no_hang() -> Iterator[None]:
+    """A FIFO opened by mistake would block for ever: fail the test after 20 s instead."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise TimeoutError("blocked: a FIFO or device was opened")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -5,8 +5,6 @@ written through a link."""
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,21 +15,8 @@ from reportgen.limits import current
 from reportgen.serve.problems import quote
 from reportgen.serve.resources import Digests
 
-
-@pytest.fixture(autouse=True)
-def no_hang() -> Iterator[None]:
-    """A FIFO opened by mistake would block for ever: fail the test after 20 s instead."""
-
-    def stop(_signum: int, _frame: object) -> None:
-        raise TimeoutError("blocked: a FIFO was opened")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(20)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+#: A FIFO opened by mistake fails the test instead of blocking it (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("no_hang")
 
 
 def test_the_preview_does_not_wait_on_a_fifo_among_a_themes_files(tmp_path: Path) -> None:
