@@ -20,6 +20,7 @@ import pytest
 from reportgen.paths import DEFAULT_THEME_DIR
 
 from ..pdfread import TaggedPdf
+from ..peak import run_measured
 
 CANARY = "CANARY-91c4-SECRET"
 #: A generous bound on the peak memory of a refused run (a plain `check` takes about 60 MiB).
@@ -30,25 +31,15 @@ TIMEOUT = 120
 _REPORTGEN = Path(sys.executable).with_name("reportgen")
 COMMAND = [str(_REPORTGEN)] if _REPORTGEN.exists() else [sys.executable, "-m", "reportgen"]
 
-#: Runs the command given, then prints the peak resident size of its process tree in KiB.
-_MEASURING = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.call(sys.argv[1:])\n"
-    "print(f'peak-rss-kib={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', file=sys.stderr)\n"
-    "sys.exit(code)\n"
-)
-
 
 class Run:
     """A finished reportgen run: exit code, output and the peak memory of its process."""
 
-    def __init__(self, done: subprocess.CompletedProcess[str]) -> None:
-        found = re.search(r"peak-rss-kib=(\d+)\s*$", done.stderr)
-        assert found, done.stderr
+    def __init__(self, done: subprocess.CompletedProcess[str], peak: int) -> None:
         self.code = done.returncode
         self.stdout = done.stdout
-        self.stderr = done.stderr[: found.start()]
-        self.peak_mib = int(found.group(1)) / 1024
+        self.stderr = done.stderr
+        self.peak_mib = peak / 2**20
 
     @property
     def output(self) -> str:
@@ -57,8 +48,7 @@ class Run:
 
 def reportgen(*args: str | Path) -> Run:
     """``reportgen ARGS`` in a child process, its peak memory measured; it must end within TIMEOUT."""
-    command = [sys.executable, "-c", _MEASURING, *COMMAND, *map(str, args)]
-    return Run(subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL))
+    return Run(*run_measured([*COMMAND, *map(str, args)], TIMEOUT))
 
 
 def refused(run: Run, file: Path, reason: str) -> None:

@@ -5,8 +5,6 @@ on a real ``reportgen`` process (its own peak resident memory, from wait4)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from reportgen.limits import current, format_value, using
 from reportgen.verify import verify
 
 from .. import pdfbombs
+from ..peak import run_measured
 
 BOMB_MIB = 2500  # 2.5 GB once inflated, 2.6 MB stored
 MEMORY_BOUND = 512 * 2**20
@@ -36,15 +35,10 @@ class Run:
 
 
 def measured(tmp_path: Path, *args: str) -> Run:
-    """Run ``python *args``; its wall time, and its own peak resident memory (wait4's rusage of that child)."""
-    log = tmp_path / "output.txt"
+    """Run ``python *args``; its wall time, and its own peak resident memory (tests/peak.py)."""
     began = time.monotonic()
-    with log.open("w") as handle:
-        proc = subprocess.Popen([sys.executable, *args], stdout=handle, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.monotonic() - began
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(proc.returncode, log.read_text(), seconds, usage.ru_maxrss * 1024)
+    done, peak = run_measured([sys.executable, *args], timeout=300)
+    return Run(done.returncode, done.stdout + done.stderr, time.monotonic() - began, peak)
 
 
 def assert_bounded(run: Run) -> None:
