@@ -50,8 +50,8 @@ def test_title_block_prints_reference_status_and_marker(english: TaggedPdf, rich
     outcome = rich.outcome("ng-rights")
     text = norm(english.text)
     assert f"IATI IDENTIFIER PLAN PERIOD REPORT YEAR ng-rights {outcome.reference}" in text
-    assert "STATUS GENDER EQUALITY MARKER DATA AS OF SOURCE Implementation Principal objective" in text
-    assert norm(f"31 March 2024 {rich.organization.data_source}") in text  # the source names the real file
+    assert "STATUS GENDER EQUALITY MARKER DATA AS OF Implementation Principal objective 31 March 2024" in text
+    assert norm(f"SOURCE {rich.organization.data_source}") in text  # on a row of its own, naming the real file
     assert "Objectives Increase the advocacy capacity of 40 women-led organisations by 2024." in text
 
 
