@@ -12,9 +12,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 #: The project's shared material sits beside the checkout (``../shared``); REPORTGEN_SHARED overrides.
 SHARED = Path(os.environ.get("REPORTGEN_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEED = SHARED / "seed" / "000_cf5ee7f4fb6c2d90.txt"
+#: The real IATI files of the shared material.
+IATI_FILES = SHARED / "data" / "iati"
+_ABSENT = "(a clone without ../shared beside it; CI has it, or set REPORTGEN_SHARED)"
+#: Skips a test that reads the seed page when the shared material is not beside the checkout.
+needs_seed = pytest.mark.skipif(not SEED.is_file(), reason=f"the seed page is not here: {SEED} {_ABSENT}")
+#: Skips a test that imports the shared real IATI files when they are not beside the checkout.
+needs_iati_files = pytest.mark.skipif(
+    not IATI_FILES.is_dir(), reason=f"the shared IATI files are not here: {IATI_FILES} {_ABSENT}"
+)
 
 _ROW_START = re.compile(r"^(?P<partner>[A-Z][^|\n]*?) \| ", re.M)
 _CELL = re.compile(

@@ -46,6 +46,7 @@ def row_of(rows: dict[str, list[str]], partner: str) -> list[str]:
     return matches[0]
 
 
+@seed.needs_seed
 def test_every_seed_figure_is_in_its_partners_row_and_years_column(mexico_pdf: TaggedPdf) -> None:
     header, rows = contribution_table(mexico_pdf)
     cells = seed.contribution_cells()
@@ -60,6 +61,7 @@ def test_every_seed_figure_is_in_its_partners_row_and_years_column(mexico_pdf: T
             assert text == cell_text(cell.total, cell.development, cell.humanitarian), (cell, text)
 
 
+@seed.needs_seed
 def test_totals_are_the_sums_of_the_seed_figures(mexico_pdf: TaggedPdf) -> None:
     header, rows = contribution_table(mexico_pdf)
     by_partner: dict[str, Decimal] = defaultdict(Decimal)
@@ -83,6 +85,7 @@ def test_totals_are_the_sums_of_the_seed_figures(mexico_pdf: TaggedPdf) -> None:
     assert "FUNDING PARTNERS 3" in summary.text
 
 
+@seed.needs_seed
 def test_each_progress_note_opens_under_its_year_report_year_first(mexico_pdf: TaggedPdf) -> None:
     notes = seed.progress_notes()
     found = articles(mexico_pdf)
@@ -102,6 +105,7 @@ def test_statuses_are_printed_with_the_years(mexico_pdf: TaggedPdf) -> None:
     ]
 
 
+@seed.needs_seed
 def test_statement_and_no_website_leftovers(mexico_pdf: TaggedPdf) -> None:
     text = mexico_pdf.text
     assert norm(seed.statement()) in text

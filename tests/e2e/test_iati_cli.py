@@ -14,9 +14,10 @@ from reportgen.pipeline import write_brief
 from reportgen.verify import all_passed, verify
 
 from ..pdfread import TaggedPdf, norm
-from ..seed import SHARED
+from ..seed import SHARED, needs_iati_files
 
 IATI = SHARED / "data" / "iati"  # ../shared beside the checkout, or REPORTGEN_SHARED
+pytestmark = needs_iati_files
 DPORTAL = IATI / "foodsecurity-dportal.xml"
 EXAMPLE = IATI / "activity-standard-example-annotated.xml"
 

@@ -119,6 +119,7 @@ def spaced(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
+@seed.needs_seed
 def test_spanish_brief_uses_spanish_labels_and_es_mx_formats(rendered: dict) -> None:
     pdf = TaggedPdf(rendered[("brief", "mex-justice", "es")])
     text = spaced(pdf.text)

@@ -14,9 +14,10 @@ from reportgen.iati import ImportSummary, import_file
 from reportgen.load import load_dataset
 from reportgen.model import Dataset, Outcome
 
-from ..seed import SHARED
+from ..seed import SHARED, needs_iati_files
 
 IATI = SHARED / "data" / "iati"  # ../shared beside the checkout, or REPORTGEN_SHARED
+pytestmark = needs_iati_files
 DPORTAL = IATI / "foodsecurity-dportal.xml"
 EXAMPLE = IATI / "activity-standard-example-annotated.xml"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
