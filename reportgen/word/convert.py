@@ -61,6 +61,11 @@ CONTAINERS = frozenset(
 )
 #: Width of a chart image on the page.
 CHART_WIDTH = Cm(16)
+#: What follows ``w:tblW`` inside ``w:tblPr`` (ECMA-376 Part 1, CT_TblPr).
+TBL_W_SUCCESSORS = (
+    "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+    "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+)  # fmt: skip
 TABLE_STYLE = "Report Table"
 CELL_STYLE = "Table Text"
 BOOKMARK_PREFIX = "rg_"
@@ -122,7 +127,7 @@ def _widths(table: Table, lengths: list[int], text_width: int) -> None:
     tbl_w = OxmlElement("w:tblW")
     tbl_w.set(qn("w:w"), str(sum(widths) // 635))  # EMU -> twentieths of a point
     tbl_w.set(qn("w:type"), "dxa")
-    tbl_pr.append(tbl_w)
+    tbl_pr.insert_element_before(tbl_w, *TBL_W_SUCCESSORS)  # the schema's order (CT_TblPr), or Word repairs it
     for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         column.set(qn("w:w"), str(width // 635))
     for row in table.rows:

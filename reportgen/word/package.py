@@ -5,6 +5,11 @@ here the package is written again with the entries in one order ([Content_Types]
 by name), every entry dated the data's ``data_as_of``, core properties (title, author, subject,
 keywords, language, created/modified = ``data_as_of``) written from the report's HTML head, and
 the bookmark -> field map stored as the custom property ``reportgen.fields``.
+
+Two optional parts of python-docx's template are left out, with their relationships and content
+types: ``word/stylesWithEffects.xml`` (Word 2010's copy of the styles, which no longer matches
+the theme's styles: Word treats the mismatch as content to repair) and ``docProps/thumbnail.jpeg``
+(a picture of the template, not of the report).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from lxml import etree
 from lxml import html as lxml_html
 
 CORE = "docProps/core.xml"
@@ -27,6 +33,10 @@ ROOT_RELS = "_rels/.rels"
 FIELDS_PROPERTY = "reportgen.fields"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+#: Optional parts of python-docx's template that do not describe the report (see above).
+DROPPED = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg")
+#: The relationship part that names each dropped part.
+_RELS_OF = {"word/stylesWithEffects.xml": "word/_rels/document.xml.rels", "docProps/thumbnail.jpeg": ROOT_RELS}
 #: The earliest date a zip entry can carry.
 ZIP_EPOCH = dt.date(1980, 1, 1)
 
@@ -101,6 +111,25 @@ def _with_custom(types: bytes, rels: bytes) -> tuple[bytes, bytes]:
     return text.encode(), rel_text.encode()
 
 
+def _without(parts: dict[str, bytes], name: str) -> None:
+    """Remove part ``name``, the relationship that targets it and its content-type override."""
+    if parts.pop(name, None) is None:
+        return
+    rels = _RELS_OF[name]
+    if rels in parts:
+        base = rels.split("_rels/")[0]  # the folder the relationship targets are relative to
+        tree = etree.fromstring(parts[rels])
+        for relationship in list(tree):
+            if base + str(relationship.get("Target", "")) == name:
+                tree.remove(relationship)
+        parts[rels] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+    types = etree.fromstring(parts[CONTENT_TYPES])
+    for override in list(types):
+        if override.get("PartName") == f"/{name}":
+            types.remove(override)
+    parts[CONTENT_TYPES] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def read_fields(data: bytes) -> dict[str, dict[str, Any]]:
     """The bookmark -> field map a Word edition carries (empty when it has none)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -125,6 +154,8 @@ def deterministic_package(data: bytes, properties: Properties, fields: dict[str,
     """``data`` (a .docx) rewritten: fixed entry order and dates, core and custom properties."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         parts = {name: source.read(name) for name in source.namelist()}
+    for name in DROPPED:
+        _without(parts, name)
     parts[CORE] = _core_xml(properties)
     parts[CUSTOM] = _custom_xml(fields)
     parts[CONTENT_TYPES], parts[ROOT_RELS] = _with_custom(parts[CONTENT_TYPES], parts[ROOT_RELS])

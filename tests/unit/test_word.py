@@ -5,6 +5,7 @@ that do not depend on the process or the clock."""
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from lxml import html as lxml_html
+from openxml_audit import FileFormat, OpenXmlValidator
 
 from reportgen import Dataset
 from reportgen.kinds import kind
@@ -215,3 +217,77 @@ def test_a_right_to_left_language_makes_a_right_to_left_document(dataset: Datase
         defaults = converter.document.styles.element.find(qn("w:docDefaults"))
         found.append((defaults.find(".//" + qn("w:bidi")) is not None, defaults.find(".//" + qn("w:rtl")) is not None))
     assert found == [(False, False), (True, True)]
+
+
+@pytest.fixture(scope="module")
+def ooxml() -> OpenXmlValidator:
+    """openxml-audit: Microsoft's Open XML SDK validation (ECMA-376 schemas, relationships, semantics) in Python."""
+    return OpenXmlValidator(file_format=FileFormat.OFFICE_2019, max_errors=0)
+
+
+def _findings(validator: OpenXmlValidator, data: bytes, folder: Path) -> list[str]:
+    file = folder / "edition.docx"
+    file.write_bytes(data)
+    return [f"{e.severity.value}: {e}" for e in validator.validate(file).errors]
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_every_part_validates_against_the_ooxml_schemas(
+    editions: dict, ooxml: OpenXmlValidator, name: str, tmp_path: Path
+) -> None:
+    """No error and no warning: each XML part against its schema, relationships, Word's own checks."""
+    assert _findings(ooxml, editions[name][0], tmp_path) == []
+
+
+@pytest.mark.parametrize("theme", ["default", "meridian"])
+def test_shipped_reference_docx_validates(ooxml: OpenXmlValidator, theme: str, tmp_path: Path) -> None:
+    assert _findings(ooxml, (ROOT / "themes" / theme / REFERENCE).read_bytes(), tmp_path) == []
+
+
+def _with(data: bytes, part: str, old: str, new: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            text = source.read(name)
+            if name == part:
+                assert old.encode() in text, (part, old)
+                text = text.replace(old.encode(), new.encode(), 1)
+            target.writestr(name, text)
+    return out.getvalue()
+
+
+def test_the_validator_reads_every_part_we_write(editions: dict, ooxml: OpenXmlValidator, tmp_path: Path) -> None:
+    """A control: one element out of its schema's place, in each part the edition writes, is found."""
+    data = editions["brief"][0]
+    misplaced = {
+        "word/document.xml": ("<w:tblPr>", "<w:tblPr><w:tblLook/><w:tblStyle w:val='x'/>"),
+        "word/styles.xml": ("<w:docDefaults>", "<w:docDefaults><w:latentStyles/>"),
+        "word/numbering.xml": ("<w:abstractNum ", "<w:num/><w:abstractNum "),
+        "word/settings.xml": ("<w:zoom ", "<w:compat/><w:zoom "),
+        "word/footer1.xml": ("<w:p>", "<w:tblGrid/><w:p>"),
+        "docProps/core.xml": ("<dc:title>", "<dc:coverage/><cp:unknown/><dc:title>"),
+    }
+    for part, (old, new) in misplaced.items():
+        found = _findings(ooxml, _with(data, part, old, new), tmp_path)
+        assert any(f"/{part}" in finding for finding in found), part
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_every_part_has_its_content_type_and_every_relationship_its_target(editions: dict, name: str) -> None:
+    """What the validator leaves to the package reader: [Content_Types].xml names only parts that exist,
+    and every part has a type; no part of python-docx's template that does not describe the report."""
+    with zipfile.ZipFile(io.BytesIO(editions[name][0])) as archive:
+        names = set(archive.namelist())
+        types = docx.oxml.parse_xml(archive.read("[Content_Types].xml"))
+        rels = {n: docx.oxml.parse_xml(archive.read(n)) for n in names if n.endswith(".rels")}
+    overrides = {o.get("PartName").lstrip("/") for o in types if o.tag.endswith("Override")}
+    defaults = {d.get("Extension") for d in types if d.tag.endswith("Default")}
+    assert overrides <= names
+    assert all(n in overrides or n.rsplit(".", 1)[-1] in defaults for n in names)
+    for rels_name, tree in rels.items():
+        base = rels_name.split("_rels/")[0]
+        for relationship in tree:
+            if relationship.get("TargetMode") != "External":
+                target = posixpath.normpath(base + relationship.get("Target")).lstrip("/")
+                assert target in names, (rels_name, target)
+    assert not names & {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"}
