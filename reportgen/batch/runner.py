@@ -59,7 +59,7 @@ class BatchOptions:
     recycle_after: int | None = 1000  # reports per worker before a fresh one (a safety net); None: never
     time_limit: float | None = 300.0  # seconds one report may take; None: no limit
     memory_limit: int | None = 2048  # MB a worker may use while rendering one report; None: no limit
-    formats: tuple[str, ...] = ("pdf",)  # with "docx", each report's Word edition beside its PDF
+    formats: tuple[str, ...] = ("pdf",)  # with "docx", each report's Word edition beside its PDF; ("docx",): only it
 
     def limits(self) -> ReportBounds:
         """The per-report limits a worker applies (ending itself if a render cannot be
@@ -258,8 +258,9 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
         tasks: list[Task] = []
         waiting: dict[str, tuple[Job, Path, str]] = {}
         reused: list[Entry] = []
+        pdf_wanted, docx_wanted = "pdf" in options.formats, "docx" in options.formats
         for job in jobs:
-            target = job.path(out_dir)
+            target = _report_file(job.path(out_dir), pdf_wanted)
             relative = str(target.relative_to(out_dir))
             base = Entry(job.id, job.kind, job.key, job.year, job.lang or "", relative, "failed",
                          source=_source(dataset, job))  # fmt: skip
@@ -275,14 +276,13 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                 continue
             with stage("fingerprint"):
                 sources = archive_sources(dataset, job.kind, model, job.key, render)
-                docx_wanted = "docx" in options.formats  # a Word edition too: part of what is made
-                attached = [*(source.data for source in sources), *([b"format:docx"] if docx_wanted else [])]
+                attached = [*(source.data for source in sources), *_format_marks(options.formats)]
                 fingerprint = job_fingerprint(model, render, resources, attached)
                 keep_model(out_dir, job.id, job.kind, job.key, job.year, model, fingerprint, dataset)  # for diffs
                 previous = manifest.entries.get(job.id)
                 unchanged = not options.force and previous is not None and previous.fingerprint == fingerprint
                 if unchanged and previous is not None:
-                    docx_there = not docx_wanted or docx_path(target).is_file()
+                    docx_there = not (docx_wanted and pdf_wanted) or docx_path(target).is_file()
                     if (
                         previous.status == "ok"
                         and target.is_file()
@@ -295,8 +295,9 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                         reused.append(previous)  # unchanged, and it failed last time: say so, do not redo
                         continue
             tasks.append(
-                Task(job.id, job.kind, model, render, sources, options.limits(), job.key if docx_wanted else None)
-            )
+                Task(job.id, job.kind, model, render, sources, options.limits(), job.key if docx_wanted else None,
+                     pdf=pdf_wanted)
+            )  # fmt: skip
             waiting[job.id] = (job, target, fingerprint)
 
         progress.start(len(tasks) + len(reused) + len(dataset.rejected), summary.skipped)
@@ -317,19 +318,21 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                     job.id, job.kind, job.key, job.year, job.lang or "", str(target.relative_to(out_dir)), "failed",
                     fingerprint=fingerprint, duration=round(result.seconds, 3), source=_source(dataset, job),
                 )  # fmt: skip
-                if result.pdf is None:
+                main_file = result.pdf if pdf_wanted else result.docx  # the file the entry's path names
+                if result.error is not None or main_file is None:
                     record(replace(entry, error=result.error or "failed"))
                     continue
                 try:
                     with stage("save"):
-                        write_atomic(result.pdf, inside(out_dir, target))
+                        if result.pdf is not None:
+                            write_atomic(result.pdf, inside(out_dir, target))
                         if result.docx is not None:
                             write_atomic(result.docx, inside(out_dir, docx_path(target)))
                 except ReportgenError as exc:  # disk full, permission denied, a folder in the way: this report fails
                     record(replace(entry, error=str(exc)))
                     continue
-                digest = hashlib.sha256(result.pdf).hexdigest()
-                made = replace(entry, sha256=digest, pages=result.pages, bytes=len(result.pdf))
+                digest = hashlib.sha256(main_file).hexdigest()
+                made = replace(entry, sha256=digest, pages=result.pages, bytes=len(main_file))
                 made = replace(made, validator=result.validator)  # page-validation's verdict, when installed
                 if result.docx is not None:
                     docx_file = str(docx_path(target).relative_to(out_dir))
@@ -347,6 +350,18 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
             _drop_stale(manifest, {job.id for job in jobs}, dataset)
             manifest.save()
     return summary
+
+
+def _report_file(pdf_target: Path, pdf_wanted: bool) -> Path:
+    """The file a manifest entry names: the PDF, or the Word edition in a batch of Word editions only."""
+    return pdf_target if pdf_wanted else docx_path(pdf_target)
+
+
+def _format_marks(formats: tuple[str, ...]) -> list[bytes]:
+    """What the output formats add to a fingerprint (nothing for PDFs alone, as before Word editions)."""
+    if "docx" not in formats:
+        return []
+    return [b"format:docx"] if "pdf" in formats else [b"format:docx-only"]
 
 
 def _drop_stale(manifest: Manifest, planned: set[str], dataset: Dataset) -> None:

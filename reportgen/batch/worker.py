@@ -1,9 +1,10 @@
-"""The job function of a batch: a report model in, PDF bytes out. The same function runs in
-the local process pool and on Dask workers.
+"""The job function of a batch: a report model in, PDF bytes (and/or its Word edition) out. The
+same function runs in the local process pool and on Dask workers.
 
 Workers write nothing: the runner writes each PDF atomically and keeps the manifest, so a
 worker that dies or is stopped can never leave a partial file. A worker checks its PDF with
-the checks of ``reportgen verify`` before sending it back, so the checks run in parallel.
+the checks of ``reportgen verify`` before sending it back, so the checks run in parallel, and
+a Word edition with :func:`reportgen.word.check.check_docx`.
 Fonts, stylesheets and the template environment are cached per process, so a worker sets
 them up once. Each result carries the seconds per stage and the worker's memory.
 """
@@ -35,7 +36,8 @@ class Task:
     options: RenderOptions
     sources: tuple[SourceFile, ...] = ()  # embedded in archival PDFs
     limits: ReportBounds = field(default_factory=ReportBounds)  # a report past its time or memory is stopped
-    docx_key: str | None = None  # the report's key when its Word edition is wanted too (reportgen.word)
+    docx_key: str | None = None  # the report's key when its Word edition is wanted (reportgen.word)
+    pdf: bool = True  # False: only the Word edition (batch --format docx)
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,13 @@ class WorkerMemory:
 @dataclass(frozen=True)
 class Rendered:
     job_id: str
-    pdf: bytes | None
+    pdf: bytes | None  # None when the render failed, or when only the Word edition was asked for
     pages: int
     seconds: float
     error: str | None = None
     stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage
     memory: WorkerMemory | None = None
-    problems: tuple[str, ...] = ()  # checks of reportgen verify that the PDF failed
+    problems: tuple[str, ...] = ()  # checks of reportgen verify (or of the Word edition) that failed
     validator: str = ""  # page-validation's verdict on the PDF, when it is installed (reportgen.validator)
     docx: bytes | None = None  # the Word edition, when the task asked for it
 
@@ -105,22 +107,30 @@ def render_task(task: Task) -> Rendered:
     verdict = ""
     docx: bytes | None = None
 
-    def render() -> tuple[bytes, int, tuple[str, ...]]:
+    def render() -> tuple[bytes | None, int, tuple[str, ...]]:
         nonlocal verdict, docx
         report_kind = kind(task.kind)
-        pdf, pages = render_pdf(
-            report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets, task.sources
-        )
-        with stage("verify"):  # here, in parallel, rather than one by one in the runner
-            checks = verify_bytes(pdf, archive=task.options.archive)
-        if available():
-            with stage("verify"):  # the independent validator counts as verifying
-                verdict = summary(validate_bytes(pdf, archive=task.options.archive))
+        pdf: bytes | None = None
+        pages, failed = 0, []
+        if task.pdf:
+            pdf, pages = render_pdf(
+                report_html(report_kind, task.model, task.options), task.options, report_kind.stylesheets, task.sources
+            )
+            with stage("verify"):  # here, in parallel, rather than one by one in the runner
+                failed += [
+                    f"{c.name}: {c.detail}" for c in verify_bytes(pdf, archive=task.options.archive) if not c.passed
+                ]
+            if available():
+                with stage("verify"):  # the independent validator counts as verifying
+                    verdict = summary(validate_bytes(pdf, archive=task.options.archive))
         if task.docx_key is not None:
             from ..word.build import report_docx
+            from ..word.check import check_docx
 
             docx = report_docx(report_kind, task.model, task.options, task.docx_key)
-        return pdf, pages, tuple(f"{check.name}: {check.detail}" for check in checks if not check.passed)
+            with stage("verify"):
+                failed += [f"docx {c.name}: {c.detail}" for c in check_docx(docx) if not c.passed]
+        return pdf, pages, tuple(failed)
 
     pdf: bytes | None
     with recording() as timings:
@@ -141,7 +151,7 @@ def render_task(task: Task) -> Rendered:
             pdf, pages, error = None, 0, f"internal error: {type(exc).__name__}: {exc}"
     report_done()
     seconds = time.perf_counter() - start
-    word = docx if pdf is not None else None
+    word = docx if error is None else None
     return Rendered(
         task.job_id, pdf, pages, seconds, error, dict(timings.seconds), worker_memory(), problems, verdict, word
     )

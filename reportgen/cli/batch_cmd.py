@@ -28,15 +28,13 @@ if TYPE_CHECKING:
     from ..batch import BatchSummary, Entry
 
 
-def _batch_formats(value: str) -> tuple[str, ...]:
-    """The batch always writes PDFs (its manifest, checks and compendiums are of PDFs); ``docx`` adds Word editions."""
+def _batch_formats(value: str, compendium: bool) -> tuple[str, ...]:
+    """PDFs, Word editions or both; compendiums merge PDFs, so they need PDFs."""
     from ..errors import UsageError
 
     formats = parse_formats(value)
-    if "pdf" not in formats:
-        raise UsageError(
-            "batch writes PDFs and, with --format pdf,docx, their Word editions: --format docx alone is not supported"
-        )
+    if compendium and "pdf" not in formats:
+        raise UsageError("--compendium merges each office's PDFs: use it with --format pdf or pdf,docx")
     return formats
 
 
@@ -166,7 +164,7 @@ def batch(
         out_dir=out, kinds=tuple(wanted), languages=languages, years=years or None, workers=workers,
         scheduler=scheduler, retry_failed=retry_failed, force=force, compendium=compendium,
         render=render_options(page_size, templates, archive, theme, print_ready, two_sided),
-        time_limit=time_limit or None, memory_limit=memory_limit or None, formats=_batch_formats(formats),
+        time_limit=time_limit or None, memory_limit=memory_limit or None, formats=_batch_formats(formats, compendium),
     )  # fmt: skip
     progress = _Bar() if sys.stdout.isatty() else _Log()
     was_cleared = cleared(out)  # to say which cleared reports this run re-opens

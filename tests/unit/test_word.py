@@ -23,6 +23,8 @@ from reportgen.kinds import kind
 from reportgen.options import RenderOptions
 from reportgen.pipeline import report_html
 from reportgen.word.build import report_docx
+from reportgen.word.check import NAMES as CHECKS
+from reportgen.word.check import check_docx
 from reportgen.word.importing import import_docx
 from reportgen.word.package import read_fields
 from reportgen.word.reference import REFERENCE, make_reference
@@ -244,14 +246,14 @@ def test_shipped_reference_docx_validates(ooxml: OpenXmlValidator, theme: str, t
     assert _findings(ooxml, (ROOT / "themes" / theme / REFERENCE).read_bytes(), tmp_path) == []
 
 
-def _with(data: bytes, part: str, old: str, new: str) -> bytes:
+def _with(data: bytes, part: str, old: str, new: str, count: int = 1) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for name in source.namelist():
             text = source.read(name)
             if name == part:
                 assert old.encode() in text, (part, old)
-                text = text.replace(old.encode(), new.encode(), 1)
+                text = text.replace(old.encode(), new.encode(), count)
             target.writestr(name, text)
     return out.getvalue()
 
@@ -291,3 +293,28 @@ def test_every_part_has_its_content_type_and_every_relationship_its_target(editi
                 target = posixpath.normpath(base + relationship.get("Target")).lstrip("/")
                 assert target in names, (rels_name, target)
     assert not names & {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg"}
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_the_batch_checks_pass_on_every_kind(editions: dict, name: str) -> None:
+    checks = check_docx(editions[name][0])
+    assert [c.name for c in checks] == list(CHECKS) and all(c.passed for c in checks), checks
+
+
+def test_the_batch_checks_fail_what_they_check(editions: dict) -> None:
+    """Each fault made in a real edition fails its own check, and no other."""
+    data = editions["brief"][0]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        title = re.search(r"<dc:title>.*?</dc:title>", archive.read("docProps/core.xml").decode())
+    assert title is not None
+    faults = {
+        "figures": _with(data, "word/document.xml", ' descr="', ' title="'),  # one image without alt text
+        "tables": _with(data, "word/document.xml", "<w:tblHeader/>", ""),  # one table without a header row
+        "properties": _with(data, "docProps/core.xml", title.group(0), "<dc:title></dc:title>"),
+        "headings": _with(data, "word/document.xml", '<w:pStyle w:val="Heading', '<w:pStyle w:val="Normal', -1),
+    }
+    for name, broken in faults.items():
+        failed = [c.name for c in check_docx(broken) if not c.passed]
+        assert failed == [name], (name, failed)
+    truncated = check_docx(data[: len(data) // 2])
+    assert not any(c.passed for c in truncated) and "does not open" in truncated[0].detail
