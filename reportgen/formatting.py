@@ -35,11 +35,15 @@ def money(value: Money, locale: str) -> str:
     return _currency_spacing(text)
 
 
+#: A currency symbol made of letters touching the digits after it (``USD98``) or before it (``98USD``).
+_LETTERS_THEN_DIGITS = re.compile(r"(?<=[^\W\d_])(?=[\d-])")
+_DIGITS_THEN_LETTERS = re.compile(r"(?<=\d)(?=[^\W\d_])")
+
+
 def _currency_spacing(text: str) -> str:
     """CLDR currency spacing, which Babel leaves out: a no-break space where a currency
     symbol made of letters touches a digit (``USD98,145`` -> ``USD 98,145``)."""
-    text = re.sub(r"(?<=[^\W\d_])(?=[\d-])", "\u00a0", text)
-    return re.sub(r"(?<=\d)(?=[^\W\d_])", "\u00a0", text)
+    return _DIGITS_THEN_LETTERS.sub("\u00a0", _LETTERS_THEN_DIGITS.sub("\u00a0", text))
 
 
 def number(value: Decimal | int, locale: str) -> str:
@@ -83,9 +87,11 @@ def language_name(code: str, locale: str) -> str:
 
 
 def compact_money(value: float | Decimal, currency: str, locale: str) -> str:
-    """Axis labels: ``$250K``, ``$1.5M`` (one decimal at most, so ticks stay distinct).
+    """Axis labels: ``$250K``, ``$1.5M`` (one decimal at most, so ticks stay distinct), with the
+    currency spaced as :func:`money` spaces it (``USD 200 k`` in es_MX, as its tables print).
 
     For chart axes only: exact figures belong in tables."""
     from babel.numbers import format_compact_currency
 
-    return str(format_compact_currency(value, currency, locale=locale_of(locale), fraction_digits=1))
+    text = str(format_compact_currency(value, currency, locale=locale_of(locale), fraction_digits=1))
+    return _LETTERS_THEN_DIGITS.sub("\u00a0", text)  # not after the digits: ``200K`` keeps its K

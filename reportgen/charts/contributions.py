@@ -19,12 +19,12 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..build.brief_model import ContributionTable, PartnerRow
-from ..formatting import compact_money, money
+from ..formatting import money
 from ..model.money import Money
 from . import style
+from .axis import set_value_axis
 from .cache import cached_chart
 from .figure import ChartFigure, Translate, identity, to_svg
 
@@ -164,13 +164,12 @@ def contributions_chart(
         for x, missing in zip(xs, line.missing, strict=True):
             if missing:
                 axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=look.muted, family=family)
-    # The limits matplotlib's autoscale would give these bars (5 % margins; zero, where the bars
-    # start, is kept as an end), set once instead of updated bar by bar.
+    # The x limits matplotlib's autoscale would give these bars (5 % margins), set once instead of
+    # updated bar by bar.
     left, right = -0.4 + 0.04 * width, len(table.years) - 1 + 0.4 - 0.04 * width
     axes.set_xlim(left - 0.05 * (right - left), right + 0.05 * (right - left))
-    low, high = min(ends), max(ends)
-    span = high - low
-    axes.set_ylim(low - 0.05 * span if low < 0 else 0, high + 0.05 * span if high > 0 else (0 if low < 0 else 1))
+    # The value axis covers every bar (and the shared scale of a report's charts, ``y_max``).
+    set_value_axis(axes, min(ends), max([*ends, y_max or 0.0]), table.currency, locale)
     axes.set_xticks(
         list(positions),
         [str(y) for y in table.years],
@@ -178,27 +177,18 @@ def contributions_chart(
         fontsize=look.size,
         color=look.text,
     )
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_money(v, table.currency, locale)))
     for label in axes.get_yticklabels():
         label.set_fontfamily(family)
     axes.tick_params(axis="both", labelsize=look.size, colors=look.muted, length=0)
-    if y_max is not None:
-        axes.set_ylim(0, y_max)
     axes.grid(axis="y", color=look.grid, linewidth=0.5)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     axes.spines["bottom"].set_color(look.grid)
     handles = [Patch(facecolor=line.colour, label=line.label) for line in drawn]
-    handles.append(
-        Patch(
-            facecolor="white",
-            edgecolor=look.muted,
-            hatch=look.hatch,
-            label=_("Humanitarian share"),
-        )
-    )
+    hatched = any(h != 0 for line in drawn for h in line.humanitarian)  # the hatch is drawn only then
+    if hatched:
+        handles.append(Patch(facecolor="white", edgecolor=look.muted, hatch=look.hatch, label=_("Humanitarian share")))
     axes.legend(
         handles=handles,
         loc="upper center",
@@ -214,4 +204,5 @@ def contributions_chart(
         caption=_("Funding partners' contributions by year"),
         svg=to_svg(figure),
         alt=contributions_alt_text(table, locale, _),
+        hatched=hatched,
     )

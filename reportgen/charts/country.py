@@ -18,13 +18,13 @@ matplotlib.use("Agg")
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..build.country_model import CountryReport, OutcomeSeries, ResourceMatrix
 from ..formatting import compact_money, money, percent
 from ..i18n import translator
 from ..model.money import Money
 from . import brief_charts, style
+from .axis import set_value_axis
 from .cache import cached_chart
 from .contributions import chart_series
 from .figure import ChartFigure, Translate, identity, to_svg
@@ -32,15 +32,14 @@ from .style import tint
 
 MM = 1 / 25.4
 
-#: Outcomes are told apart by shades of the report's blue (and stacking order), so they
-#: never borrow a partner's colour.
-HEADROOM = 1.08  # a shared axis ends a little above the tallest bar
+#: Room above the tallest bar for the label printed on it (a delivery rate, a year's total).
+LABEL_ROOM = 1.08
 
 
 def shared_y_max(report: CountryReport) -> float | None:
-    """The value-axis top every chapter's contributions chart uses: its tallest bar in any chapter
-    (a partner-year, or the year of the smaller partners drawn together), plus headroom (None when
-    no chapter has contributions)."""
+    """The value every chapter's contributions chart covers, so all share one axis: the tallest bar
+    in any chapter (a partner-year, or the year of the smaller partners drawn together); None when
+    no chapter has contributions."""
     tallest = max(
         (
             development + humanitarian
@@ -50,20 +49,22 @@ def shared_y_max(report: CountryReport) -> float | None:
         ),
         default=None,
     )
-    return float(tallest) * HEADROOM if tallest is not None and tallest > 0 else None
+    return float(tallest) if tallest is not None and tallest > 0 else None
 
 
 def _span(years: Sequence[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def _axes(figure: Figure, currency: str, locale: str, years: Sequence[int]) -> Axes:
+def _axes(figure: Figure, currency: str, locale: str, years: Sequence[int], tops: Sequence[float]) -> Axes:
+    """Axes with one slot per year, from the first to the last (no empty slot at either end), and
+    a value axis covering ``tops`` (the bars' ends) with room for the labels above them."""
     look = style.current()
     family = look.register_fonts()
     axes = figure.add_subplot()
     axes.set_xticks(list(range(len(years))), [str(y) for y in years], family=family, fontsize=look.size)
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_money(v, currency, locale)))
+    axes.set_xlim(-0.5, len(years) - 0.5)
+    set_value_axis(axes, min(tops, default=0.0), max(tops, default=0.0) * LABEL_ROOM, currency, locale)
     for label in axes.get_yticklabels():
         label.set_fontfamily(family)
     axes.tick_params(axis="both", labelsize=look.size, colors=look.muted, length=0)
@@ -75,10 +76,10 @@ def _axes(figure: Figure, currency: str, locale: str, years: Sequence[int]) -> A
     return axes
 
 
-def _spread(axes: Axes, count: int) -> None:
-    """Bars keep the width they have in a five-year chart when there are fewer years."""
-    pad = max(5 - count, 0) / 2
-    axes.set_xlim(-0.6 - pad, count - 0.4 + pad)
+def _bar_width(count: int, width: float) -> float:
+    """``width`` (of a year's slot) for three years or more; narrower for one or two, whose slots
+    are wider, so a bar is never more than a third of the chart."""
+    return width * min(count, 3) / 3
 
 
 def _legend(axes: Axes, handles: list[Patch], columns: int) -> None:
@@ -132,8 +133,15 @@ def resources_chart(matrix: ResourceMatrix, locale: str, _: Translate = identity
     if matrix.is_empty:
         return None
     figure = Figure(figsize=(170 * MM, 66 * MM))
-    axes = _axes(figure, matrix.currency, locale, matrix.years)
-    width = 0.36
+    ends = [
+        float(amount.amount)
+        for cell in matrix.year_totals
+        if cell is not None
+        for amount in (cell.budget, cell.expenditure)
+        if amount is not None
+    ]
+    axes = _axes(figure, matrix.currency, locale, matrix.years, ends)
+    width = _bar_width(len(matrix.years), 0.36)
     for x, cell in enumerate(matrix.year_totals):
         if cell is None:
             axes.text(x, 0, _("n/a"), ha="center", va="bottom", fontsize=6, color=look.muted)
@@ -161,8 +169,6 @@ def resources_chart(matrix: ResourceMatrix, locale: str, _: Translate = identity
                 color=look.text,
                 family=look.font,
             )
-    _spread(axes, len(matrix.years))
-    axes.margins(y=0.12)
     handles = [
         Patch(facecolor=tint(look.primary, 0.2), edgecolor=look.primary, linewidth=0.6, label=_("Budget")),
         Patch(facecolor=look.primary, label=_("Expenditure (label: delivery rate)")),
@@ -210,20 +216,19 @@ def outcomes_chart(
     if not series or not years:
         return None
     figure = Figure(figsize=(170 * MM, 70 * MM))
-    axes = _axes(figure, currency, locale, years)
+    stacks = [[float(v.amount) if v is not None else 0.0 for v in s.values] for s in series]
+    axes = _axes(figure, currency, locale, years, [sum(year) for year in zip(*stacks, strict=True)])
+    width = _bar_width(len(years), 0.56)
     bottoms = [0.0] * len(years)
     handles = []
-    for i, s in enumerate(series):
+    for i, (s, heights) in enumerate(zip(series, stacks, strict=True)):
         shade = look.shade(i)
-        heights = [float(v.amount) if v is not None else 0.0 for v in s.values]
-        axes.bar(range(len(years)), heights, 0.56, bottom=bottoms, color=shade, edgecolor="white", linewidth=0.8)
+        axes.bar(range(len(years)), heights, width, bottom=bottoms, color=shade, edgecolor="white", linewidth=0.8)
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
         handles.append(Patch(facecolor=shade, label=textwrap.fill(s.title.text, 34)))
     for x, top in enumerate(bottoms):
         label = compact_money(top, currency, locale) if top else _("n/a")
         axes.text(x, top, label, ha="center", va="bottom", fontsize=7, color=look.text, family=look.font)
-    _spread(axes, len(years))
-    axes.margins(y=0.12)
     _legend(axes, handles, min(len(handles), 3))
     figure.subplots_adjust(left=0.09, right=0.99, top=0.95, bottom=0.26)
     return ChartFigure(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 import textwrap
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import reduce
 from typing import Literal
@@ -17,13 +18,13 @@ from typing import Literal
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..build.brief_model import Split
 from ..build.donor_model import DonorReport
 from ..formatting import compact_money, money, percent
 from ..i18n import translator
 from . import style
+from .axis import set_value_axis
 from .figure import ChartFigure, Translate, identity, to_svg
 
 MM = 1 / 25.4
@@ -56,12 +57,10 @@ def _stack(axes: Axes, positions: list[float], splits: list[Split | None], colou
         axes.bar(positions, hum, width, bottom=dev, color="white", edgecolor=colour, hatch=hatch, linewidth=0.6)
 
 
-def _style_axes(axes: Axes, family: str, value_axis: Literal["x", "y"], currency: str, locale: str) -> None:
+def _style_axes(axes: Axes, family: str, value_axis: Literal["x", "y"], currency: str, locale: str, top: float) -> None:
+    """The value axis from zero to the first round tick at or above ``top``; the grid and spines."""
     look = style.current()
-    formatter = FuncFormatter(lambda v, _pos: compact_money(v, currency, locale))
-    axis = axes.yaxis if value_axis == "y" else axes.xaxis
-    axis.set_major_formatter(formatter)
-    axis.set_major_locator(MaxNLocator(nbins=5))
+    set_value_axis(axes, 0.0, top, currency, locale, value_axis)
     axes.tick_params(axis="both", labelsize=look.size, colors=look.muted, length=0)
     for label in [*axes.get_xticklabels(), *axes.get_yticklabels()]:
         label.set_fontfamily(family)
@@ -73,12 +72,19 @@ def _style_axes(axes: Axes, family: str, value_axis: Literal["x", "y"], currency
     axes.spines["left" if value_axis == "x" else "bottom"].set_color(look.grid)
 
 
-def _legend(figure: Figure, colour: str, family: str, _: Translate) -> None:
+def _hatched(splits: Sequence[Split | None]) -> bool:
+    """Whether any bar has a humanitarian part (drawn hatched)."""
+    return any(s is not None and s.humanitarian.amount != 0 for s in splits)
+
+
+def _legend(figure: Figure, colour: str, family: str, splits: Sequence[Split | None], _: Translate) -> None:
+    """A swatch for each kind of money drawn: development (solid), humanitarian (hatched)."""
     look = style.current()
-    handles = [
-        Patch(facecolor=colour, label=_("Development")),
-        Patch(facecolor="white", edgecolor=colour, hatch=look.hatch, label=_("Humanitarian")),
-    ]
+    handles = []
+    if any(s is not None and s.development.amount != 0 for s in splits):
+        handles.append(Patch(facecolor=colour, label=_("Development")))
+    if _hatched(splits):
+        handles.append(Patch(facecolor="white", edgecolor=colour, hatch=look.hatch, label=_("Humanitarian")))
     figure.legend(
         handles=handles,
         loc="lower center",
@@ -138,15 +144,15 @@ def years_chart(report: DonorReport, _: Translate = identity, scale: float | Non
     axes.set_xticks(positions, [str(y.year) for y in report.years])
     pad = max(0.0, (MIN_SLOTS - len(positions)) / 2)  # a year or two: narrow bars, centred
     axes.set_xlim(-0.6 - pad, len(positions) - 0.4 + pad)
-    axes.set_ylim(0, top)
-    _style_axes(axes, family, "y", report.currency, report.locale)
-    _legend(figure, colour, family, _)
+    _style_axes(axes, family, "y", report.currency, report.locale, top)
+    _legend(figure, colour, family, splits, _)
     figure.subplots_adjust(left=0.09, right=0.99, top=0.97, bottom=0.24)
     return ChartFigure(
         id=YEARS_CHART,
         caption=_("Contributions of {partner} by year").format(partner=report.partner.display_name),
         svg=to_svg(figure),
         alt=years_alt_text(report, _),
+        hatched=_hatched(splits),
     )
 
 
@@ -214,11 +220,10 @@ def outcomes_chart(report: DonorReport, _: Translate = identity, scale: float | 
     labels = [textwrap.fill(label, 30, break_long_words=False) for label, _split in bars]
     axes.set_yticks(positions, labels)
     axes.set_ylim(-0.6, count - 0.4)
-    axes.set_xlim(0, right)
-    _style_axes(axes, family, "x", report.currency, report.locale)
+    _style_axes(axes, family, "x", report.currency, report.locale, right)
     for label in axes.get_yticklabels():
         label.set_color(look.text)
-    _legend(figure, colour, family, _)
+    _legend(figure, colour, family, splits, _)
     caption = _("Contributions of {partner} in {year} by outcome").format(
         partner=report.partner.display_name, year=report.report_year
     )
@@ -231,6 +236,7 @@ def outcomes_chart(report: DonorReport, _: Translate = identity, scale: float | 
         caption=caption,
         svg=to_svg(figure),
         alt=outcomes_alt_text(report, _),
+        hatched=_hatched(splits),
     )
 
 

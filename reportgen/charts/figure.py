@@ -23,12 +23,14 @@ def identity(text: str) -> str:
 
 @dataclass(frozen=True)
 class ChartFigure:
-    """A chart ready to embed: an id, a caption, vector SVG and alt text."""
+    """A chart ready to embed: an id, a caption, vector SVG and alt text; ``hatched`` when it draws
+    humanitarian money (hatched bars), so a caption explains the hatch only where there is one."""
 
     id: str
     caption: str
     svg: str
     alt: str
+    hatched: bool = False
 
 
 #: Margin kept around the tight box of a chart's ink, in inches.

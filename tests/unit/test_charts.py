@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -14,9 +15,14 @@ from matplotlib.figure import Figure
 
 from reportgen.build import BriefReport, build_brief
 from reportgen.build.brief_model import ContributionTable, PartnerRow, Split
+from reportgen.build.country import build_country, country_jobs
+from reportgen.build.donor import build_donor, donor_jobs
+from reportgen.build.donor_model import DonorReport
 from reportgen.charts import ChartFigure, contributions_chart
 from reportgen.charts.cache import clear_cache
 from reportgen.charts.contributions import MAX_SERIES, chart_series
+from reportgen.charts.country import country_charts
+from reportgen.charts.donor import donor_charts
 from reportgen.charts.figure import PAD_INCHES, to_svg
 from reportgen.formatting import money
 from reportgen.load import load_dataset
@@ -214,3 +220,199 @@ def test_a_net_refund_draws_below_zero_on_its_own_scale() -> None:
     assert chart is not None
     ticks = re.findall(r"<text[^>]*>([^<]*)</text>", chart.svg)
     assert any(t.startswith(("-", "−")) and t.endswith("K") for t in ticks), ticks
+
+
+# --- every bundled chart read back from its SVG: value axis, legend, slots, money style -------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+BUNDLED = load_dataset(SAMPLE_DATA)
+
+
+def _groups(svg: str, prefix: str) -> list[ET.Element]:
+    return [g for g in ET.fromstring(svg).iter(f"{SVG}g") if re.fullmatch(rf"{prefix}_\d+", g.get("id", ""))]
+
+
+def _texts(group: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in group.iter(f"{SVG}text")]
+
+
+def _ys(path_data: str) -> list[float]:
+    """The y of every point of an SVG path (matplotlib writes ``M x y L x y ... z``)."""
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path_data)]
+    return numbers[1::2]
+
+
+def value_ticks_of(svg: str) -> list[tuple[str, float]]:
+    """(label, y in the SVG) of each value-axis tick with a gridline: the y ticks of a column chart."""
+    ticks = []
+    for tick in _groups(svg, "ytick"):
+        lines = [p for p in tick.iter(f"{SVG}path") if p.get("clip-path")]
+        if lines:
+            ticks.append((_texts(tick)[0], _ys(lines[0].get("d", ""))[0]))
+    return ticks
+
+
+def bar_tops(svg: str) -> list[float]:
+    """The top (smallest y) of every filled shape drawn inside the axes: the bars."""
+    axes = _groups(svg, "axes")[0]
+    ticks = {id(p) for g in axes.iter(f"{SVG}g") if g.get("id", "").startswith("matplotlib.axis") for p in g.iter()}
+    return [
+        min(_ys(p.get("d", "")))
+        for p in axes.iter(f"{SVG}path")
+        if id(p) not in ticks and p.get("clip-path") and "fill: none" not in p.get("style", "")
+    ]
+
+
+def legend_labels(svg: str) -> list[str]:
+    legends = _groups(svg, "legend")
+    return _texts(legends[0]) if legends else []
+
+
+def en_us_amount(label: str) -> float:
+    """``$250K`` -> 250000.0 (en_US compact money, as the axes print it)."""
+    match = re.fullmatch(r"([-−]?)\$(\d+(?:\.\d+)?)([KMB]?)", label)
+    assert match, label
+    sign = -1 if match.group(1) else 1
+    return sign * float(match.group(2)) * {"": 1, "K": 1e3, "M": 1e6, "B": 1e9}[match.group(3)]
+
+
+def brief_charts_of_bundled_data(lang: str = "en", locale: str | None = None) -> list[tuple[ContributionTable, str]]:
+    """(table, SVG) of every bundled outcome's contributions chart."""
+    found = []
+    for oid in sorted(BUNDLED.outcomes):
+        report = build_brief(BUNDLED, oid, lang=lang, locale=locale)
+        chart = contributions_chart(report.contributions, report.locale)
+        if chart is not None:
+            found.append((report.contributions, chart.svg))
+    return found
+
+
+@pytest.fixture(scope="module")
+def donors() -> list[tuple[DonorReport, dict[str, ChartFigure]]]:
+    """Every bundled donor report (every partner and year) with its charts."""
+    clear_cache()
+    return [(report, donor_charts(report)) for report in (build_donor(BUNDLED, p, y) for p, y in donor_jobs(BUNDLED))]
+
+
+def column_charts(donors: list[tuple[DonorReport, dict[str, ChartFigure]]]) -> list[tuple[str, str, float]]:
+    """(name, SVG, largest value drawn, recomputed from the report model) of every bundled column
+    chart: each brief's contributions, each country report's overview charts, each donor's years."""
+    charts: list[tuple[str, str, float]] = []
+    for table, svg in brief_charts_of_bundled_data():
+        largest = max(cell.total.amount for row in table.rows for cell in row.cells if cell is not None)
+        charts.append(("brief", svg, float(largest)))
+    for office, year in country_jobs(BUNDLED):
+        report = build_country(BUNDLED, office, year)
+        drawn = country_charts(report)
+        budgets = [
+            float(amount.amount)
+            for cell in report.resources.year_totals
+            if cell is not None
+            for amount in (cell.budget, cell.expenditure)
+            if amount is not None
+        ]
+        if budgets:
+            charts.append((f"{office} resources", drawn["overview/resources"].svg, max(budgets)))
+        by_year = [sum(float(v.amount) for s in report.outcome_contributions if (v := s.values[i]) is not None)
+                   for i in range(len(report.contributions.years))]  # fmt: skip
+        if "overview/contributions" in drawn:
+            charts.append((f"{office} contributions", drawn["overview/contributions"].svg, max(by_year)))
+    for donor, drawn in donors:
+        years = drawn.get("donor/years")
+        if years is not None:
+            largest = max(float(y.split.total.amount) for y in donor.years if y.split is not None)
+            charts.append((f"{donor.partner.id} years", years.svg, largest))
+    return charts
+
+
+@pytest.fixture(scope="module")
+def bundled_column_charts(donors: list[tuple[DonorReport, dict[str, ChartFigure]]]) -> list[tuple[str, str, float]]:
+    return column_charts(donors)
+
+
+def test_the_value_axis_covers_the_largest_value(bundled_column_charts: list[tuple[str, str, float]]) -> None:
+    """The top tick's label is at least the largest value in the data, and its gridline is at or
+    above the tallest bar drawn (the Mexico brief drew a $233K bar under a $200K top tick)."""
+    for name, svg, largest in bundled_column_charts:
+        ticks = value_ticks_of(svg)
+        label, top_y = min(ticks, key=lambda tick: tick[1])  # SVG y grows downwards
+        assert en_us_amount(label) >= largest, (name, label, largest)
+        assert top_y <= min(bar_tops(svg)) + 0.01, name
+        assert en_us_amount(max(ticks, key=lambda tick: tick[1])[0]) <= 0, name  # and starts at zero
+
+
+def test_the_donor_outcomes_axis_covers_the_largest_bar(
+    donors: list[tuple[DonorReport, dict[str, ChartFigure]]],
+) -> None:
+    for donor, drawn in donors:
+        chart = drawn.get("donor/outcomes")
+        if chart is None:
+            continue
+        labels = [_texts(tick)[0] for tick in _groups(chart.svg, "xtick")]
+        assert max(en_us_amount(label) for label in labels) >= float(
+            max(o.year_total.total.amount for o in donor.outcomes)
+        )
+
+
+def test_the_legend_names_only_what_is_drawn_in_the_tables_short_names() -> None:
+    """A swatch per partner under its short name (``short_name``, else its name: the same as the
+    table's row label), and the humanitarian swatch only where some money is humanitarian."""
+    seen = set()
+    for table, svg in brief_charts_of_bundled_data():
+        names = [row.partner.display_name for row in table.rows]
+        humanitarian = any(cell.humanitarian.amount for row in table.rows for cell in row.cells if cell)
+        assert legend_labels(svg) == names + (["Humanitarian share"] if humanitarian else [])
+        seen.add(humanitarian)
+    assert seen == {True, False}  # the bundled data has outcomes of both kinds
+    assert "UN MPTF Office" in {
+        row.partner.display_name for table, _svg in brief_charts_of_bundled_data() for row in table.rows
+    }
+
+
+def test_donor_legends_name_only_what_is_drawn(donors: list[tuple[DonorReport, dict[str, ChartFigure]]]) -> None:
+    seen = set()
+    for donor, drawn in donors:
+        splits = [y.split for y in donor.years if y.split is not None]
+        expected = (["Development"] if any(s.development.amount for s in splits) else []) + (
+            ["Humanitarian"] if any(s.humanitarian.amount for s in splits) else []
+        )
+        chart = drawn["donor/years"]
+        assert re.findall(r"<text[^>]*>(Development|Humanitarian)</text>", chart.svg) == expected, donor.partner.id
+        assert chart.hatched == ("Humanitarian" in expected)
+        seen.add(tuple(expected))
+    assert len(seen) == 2  # a partner with humanitarian money and one without
+
+
+def test_the_country_budget_chart_has_no_empty_slot_at_either_end() -> None:
+    """The first and last years sit half a slot from the ends of the axes, as every year does from
+    its neighbours' boundary: no room for a year that is not there."""
+    checked = 0
+    for office, year in country_jobs(BUNDLED):
+        report = build_country(BUNDLED, office, year)
+        chart = country_charts(report).get("overview/resources")
+        if chart is None:  # no budget in the data up to that year
+            continue
+        svg = chart.svg
+        checked += 1
+        box = _groups(svg, "patch")[1]  # the axes' background
+        xs = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", next(box.iter(f"{SVG}path")).get("d", ""))[0::2]]
+        left, right = min(xs), max(xs)
+        centres = [float(t.get("x", "0")) for tick in _groups(svg, "xtick") for t in tick.iter(f"{SVG}text")]
+        assert [int(text) for tick in _groups(svg, "xtick") for text in _texts(tick)] == list(report.resources.years)
+        slot = (right - left) / len(centres)
+        assert centres[0] - left == pytest.approx(slot / 2, abs=0.5), office
+        assert right - centres[-1] == pytest.approx(slot / 2, abs=0.5), office
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("locale", ["en_US", "es_MX", "fr_FR"])
+def test_chart_money_is_in_the_tables_money_style(locale: str) -> None:
+    """Every value tick is written as the tables write money in that locale: the zero tick is the
+    tables' zero (``USD 0`` in es_MX, not ``USD0``), and every tick has its currency sign, spaced
+    the same way."""
+    zero = money(Money(Decimal(0), "USD"), locale)
+    prefix, suffix = zero.split("0", 1)
+    for _table, svg in brief_charts_of_bundled_data("en", locale):
+        labels = [label for label, _y in value_ticks_of(svg)]
+        assert labels[0] == zero, labels
+        assert all(label.startswith(prefix) and label.endswith(suffix) for label in labels), labels
