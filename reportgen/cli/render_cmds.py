@@ -77,31 +77,41 @@ def build(
         raise UsageError(f"unknown report kind {unknown[0]!r} (kinds: {', '.join(KINDS)})")
     dataset = load_data(data, strict)
     debug = bool(click.get_current_context().find_root().params.get("debug", False))
-    made = failed = 0
     options = render_options(page_size, templates, archive, theme, print_ready, two_sided)
+    file_formats = parse_formats(formats)
     results = build_all(dataset, out, options, wanted, lang)
-    if "docx" in parse_formats(formats):
+    if "docx" in file_formats:
         from ..word.write import build_all_docx, with_docx
 
-        pdf_too = "pdf" in parse_formats(formats)
         results = (
             with_docx(dataset, results, options, lang)
-            if pdf_too
+            if "pdf" in file_formats
             else build_all_docx(dataset, out, options, wanted, lang)
         )
+    done: dict[tuple[str, str, int], bool] = {}  # report -> every file it was to have written
+    files = {".pdf": 0, ".docx": 0}
     for result in results:
+        report = (result.kind, result.key, result.year)
+        done[report] = done.get(report, True) and result.error is None
         if result.error is not None:
-            failed += 1
             source = dataset.source_of(result.key) or data
             echo_err(f"failed: {result.kind} {result.key} {result.year} ({source}): {result.error}")
             if debug and result.error.__cause__ is not None:  # an internal error: show where
                 traceback.print_exception(result.error.__cause__, file=sys.stderr)
-        else:
-            made += 1
+        elif result.path is not None:
+            files[result.path.suffix] = files.get(result.path.suffix, 0) + 1
             click.echo(f"wrote {result.path}")
-    click.echo(f"{made} of {made + failed} reports written to {out}")
-    if failed:
+    made = sum(done.values())
+    closing = f"{made} of {len(done)} reports written to {out}"
+    if "docx" in file_formats:  # each report is one PDF and/or one Word file: say which
+        closing += f" ({_files(files['.pdf'], 'PDF')}, {_files(files['.docx'], 'Word file')})"
+    click.echo(closing)
+    if made < len(done):
         sys.exit(EXIT_FAILED)
+
+
+def _files(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _one_report(kind_name: str, help_text: str, key_name: str) -> Callable[..., Any]:

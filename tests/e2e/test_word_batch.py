@@ -19,6 +19,8 @@ import yaml
 
 from reportgen import load_dataset
 from reportgen.batch import Job, plan
+from reportgen.kinds import kind
+from reportgen.pipeline import jobs_of
 from reportgen.word.check import check_docx
 from reportgen.word.formats import docx_path
 
@@ -146,3 +148,30 @@ def test_build_writes_only_word_editions_when_asked(tmp_path: Path) -> None:
     assert sorted(f"wrote {out / p}" for p in written) == sorted(
         line for line in done.stdout.splitlines() if line.startswith("wrote")
     )
+    reports = len(written)
+    assert (
+        done.stdout.splitlines()[-1]
+        == f"{reports} of {reports} reports written to {out} (0 PDFs, {reports} Word files)"
+    )
+
+
+def test_build_counts_a_report_once_with_its_pdf_and_word_file(tmp_path: Path) -> None:
+    """One brief (a data folder with one outcome) whose .docx cannot be written: its PDF is, and the
+    report is not counted as written."""
+    data = tmp_path / "data"
+    (data / "outcomes").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "organization.yaml", data)
+    shutil.copy(ROOT / "data" / "outcomes" / "mex-evaw.yaml", data / "outcomes")
+    [(key, year)] = jobs_of(kind("brief"), load_dataset(data))  # what build makes: the latest year
+    out = tmp_path / "out"
+    pdf = kind("brief").path(out, key, year, None)
+    docx_path(pdf).mkdir(parents=True)  # a folder in the way of the Word file
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", "--data", str(data), "--out", str(out), "--kinds", "brief",
+         "--format", "pdf,docx"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"failed: brief {key} {year}" in done.stderr
+    assert pdf.is_file() and f"wrote {pdf}" in done.stdout
+    assert done.stdout.splitlines()[-1] == f"0 of 1 reports written to {out} (1 PDF, 0 Word files)"
