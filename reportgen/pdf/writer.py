@@ -106,12 +106,31 @@ def _parse(path: Path, fetcher: SafeFetcher) -> CSS:
         return CSS(filename=str(path), font_config=font_config(), url_fetcher=fetcher)
 
 
-@lru_cache(maxsize=32)
+def _stamp(path: Path) -> tuple[int, int]:
+    """When ``path`` last changed and its size: part of the cache key, so an edited theme is parsed anew."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (0, -1)  # parsing it will say what is wrong
+    return (status.st_mtime_ns, status.st_size)
+
+
 def _stylesheets(
     page_size: PageSize, roots: tuple[Path, ...], extra: tuple[str, ...], themed: tuple[Path, ...]
 ) -> tuple[CSS, ...]:
-    """The parsed stylesheets (cached per process; :func:`forget_stylesheets` drops them):
-    report.css, a kind's own, the theme's, the page size."""
+    """The parsed stylesheets: report.css, a kind's own, the theme's, the page size; parsed once
+    per process for each version of the theme's files (:func:`forget_stylesheets` drops them all)."""
+    return _parsed_stylesheets(page_size, roots, extra, themed, tuple(_stamp(path) for path in themed))
+
+
+@lru_cache(maxsize=32)
+def _parsed_stylesheets(
+    page_size: PageSize,
+    roots: tuple[Path, ...],
+    extra: tuple[str, ...],
+    themed: tuple[Path, ...],
+    stamps: tuple[tuple[int, int], ...],
+) -> tuple[CSS, ...]:
     fetcher = SafeFetcher(roots, label="reportgen's stylesheets")
     sheets = [_parse(STYLESHEET, fetcher)]
     for name in extra:
@@ -126,7 +145,7 @@ def _stylesheets(
 
 def forget_stylesheets() -> None:
     """Parse the stylesheets anew at the next render (the live preview, after an edit)."""
-    _stylesheets.cache_clear()
+    _parsed_stylesheets.cache_clear()
 
 
 PRODUCER = f"reportgen {__version__} (WeasyPrint {weasyprint.__version__})"
