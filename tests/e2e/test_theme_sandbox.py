@@ -2,6 +2,10 @@
 cannot break out of the CSS of a running header: the real ``reportgen`` command, run on a copy
 of the bundled data whose organization names a theme inside it.
 
+The command runs in this process (click's runner: the same command, arguments, exit code and
+streams) so that each case costs its render, not a Python start with WeasyPrint and matplotlib
+to import; one escape and one error run in a real ``python -m reportgen`` process as well.
+
 - each classic Jinja escape in a theme template override (and in a ``--templates`` folder) makes
   the command fail with a located template error, and a canary shows that nothing ran;
 - a template that is a symlink out of its folder, a theme ``templates/`` folder that is a symlink
@@ -12,7 +16,6 @@ of the bundled data whose organization names a theme inside it.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -20,7 +23,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
+from reportgen.cli import main
 from reportgen.paths import DEFAULT_THEME_DIR
 
 from ..pdfread import colours, norm
@@ -32,6 +38,13 @@ SECRET = "TOPSECRET-91c2: a line of a file outside the data folder"
 
 
 def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``reportgen ARGS`` in this process; ``timeout`` is kept for the calls that also run it in a real one."""
+    result = CliRunner().invoke(main, list(args))
+    return subprocess.CompletedProcess(["reportgen", *args], result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m reportgen ARGS`` in a process of its own."""
     return subprocess.run(
         [sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -106,6 +119,16 @@ def test_an_escape_in_a_theme_from_the_data_is_refused_and_runs_nothing(
     assert_refused(result, file, out)
     assert not canary.exists()
     assert "uid=" not in result.stdout + result.stderr and "root:" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["function globals", "mro subclasses"])
+def test_an_escape_is_refused_by_the_command_in_its_own_process(data: Path, tmp_path: Path, name: str) -> None:
+    canary = tmp_path / "CANARY"
+    file = override(data, ESCAPES[name].replace("CANARY", str(canary)))
+    out = tmp_path / "brief.pdf"
+    result = run_process("brief", "mex-justice", "--data", str(data), "--out", str(out))
+    assert_refused(result, file, out)
+    assert not canary.exists()
 
 
 @pytest.mark.parametrize(
@@ -198,7 +221,7 @@ def test_a_fifo_template_is_refused_at_once(data: Path, tmp_path: Path) -> None:
     os.mkfifo(file)
     out = tmp_path / "brief.pdf"
     try:
-        result = run("brief", "mex-justice", "--data", str(data), "--out", str(out), timeout=120)  # no writer: a hang
+        result = run_process("brief", "mex-justice", "--data", str(data), "--out", str(out), timeout=120)  # a hang
     finally:
         file.unlink()
     assert_file_refused(result, file, out)
@@ -217,9 +240,9 @@ def short_name(data: Path, tmp_path: Path, name: str) -> Path:
     copy = tmp_path / "data"
     shutil.copytree(data, copy, symlinks=True)
     organization = copy / "organization.yaml"
-    text = organization.read_text()
-    assert "  short_name: UN Women\n" in text
-    organization.write_text(text.replace("  short_name: UN Women\n", f"  short_name: {json.dumps(name)}\n", 1))
+    settings = yaml.safe_load(organization.read_text(encoding="utf-8"))
+    settings["organization"]["short_name"] = name  # one string for every language
+    organization.write_text(yaml.safe_dump(settings, allow_unicode=False, sort_keys=False), encoding="utf-8")
     return copy
 
 
