@@ -252,8 +252,9 @@ def _outcome(
         spent = {k: _tidy((v * rng.randint(55, 100) / 100).quantize(CENT, ROUND_DOWN)) for k, v in budget.items()}
         resources.append({"year": year, "budget": budget, "expenditure": spent})
     contributions = []
-    for partner in rng.sample(partner_ids, rng.randint(min(3, len(partner_ids)), min(8, len(partner_ids)))):
-        skipped = rng.choice(span) if rng.random() < 0.3 else None
+    low, high = cfg["funders"]
+    for partner in rng.sample(partner_ids, rng.randint(min(low, len(partner_ids)), min(high, len(partner_ids)))):
+        skipped = rng.choice(span) if rng.random() < 0.3 and len(span) > 1 else None  # a year without money
         for year in span:
             if year == skipped:
                 continue
@@ -283,7 +284,7 @@ def _outcome(
         "sdgs": [{"goal": g, "targets": _pick_targets(rng, g)} for g in sorted(goals)],
         "resources": resources,
         "sdg_allocation": [{"goal": g, "share": s} for g, s in zip(goals, shares, strict=True)],
-        "indicators": [_indicator(rng, i, cfg["years"]) for i in range(1, rng.randint(5, 10) + 1)],
+        "indicators": [_indicator(rng, i, cfg["years"]) for i in range(1, rng.randint(*cfg["indicators"]) + 1)],
         "contributions": contributions,
         "progress": progress,
     }
@@ -340,8 +341,14 @@ def write_dataset(
     partners: int | None = None,
     note_words: tuple[int, int] = (300, 600),
     years: tuple[int, int] = (2021, 2024),
+    indicators: tuple[int, int] = (5, 10),
+    funders: tuple[int, int] = (3, 8),
 ) -> Path:
     """Write ``target/organization.yaml`` and ``target/outcomes/o0001.yaml``...; return ``target``.
+
+    Each outcome has ``indicators[0]``..``indicators[1]`` indicators and ``funders[0]``..``funders[1]``
+    funding partners (fewer when there are fewer partners); small ranges and one year make small
+    reports, for tests that need many outcomes but not large reports.
 
     Files already in ``target/outcomes/`` with other names are left alone (and would be loaded too).
     """
@@ -351,6 +358,8 @@ def write_dataset(
         raise ValueError("outcomes, offices and partners must be at least 1")
     if not (note_words[0] >= 120 and note_words[0] + 60 <= note_words[1] <= 1000):
         raise ValueError("note_words must be (low, high) with 120 <= low, low + 60 <= high <= 1000")
+    if not (1 <= indicators[0] <= indicators[1] and 1 <= funders[0] <= funders[1]):
+        raise ValueError("indicators and funders must be (low, high) with 1 <= low <= high")
     if not 1901 <= years[0] <= years[1] <= 2199:
         raise ValueError("years must be (start, end) with start <= end, within 1901-2199")
     rng = random.Random(seed)
@@ -379,7 +388,13 @@ def write_dataset(
     target = Path(target)
     (target / "outcomes").mkdir(parents=True, exist_ok=True)
     _write(target / "organization.yaml", organization, seed)
-    cfg: dict[str, Any] = {"years": years, "words": note_words, "seen": set()}
+    cfg: dict[str, Any] = {
+        "years": years,
+        "words": note_words,
+        "seen": set(),
+        "indicators": indicators,
+        "funders": funders,
+    }
     partner_ids = [p["id"] for p in partner_rows]
     for number in range(1, outcomes + 1):
         data = _outcome(rng, number, office_rows[(number - 1) % offices], partner_ids, cfg)

@@ -78,3 +78,24 @@ def test_brief_renders(tmp_path: Path, generated: dict[int, tuple[Path, Dataset]
     _, dataset = generated[12]
     pdf = write_brief(dataset, "o0003", tmp_path / "o0003.pdf")
     assert len(PdfReader(pdf).pages) >= 2
+
+
+def test_small_one_year_outcomes(tmp_path: Path) -> None:
+    """The shape the 200-outcome release test uses: one year, few indicators and funders, every
+    funder with money in that year (no year of the period is left without contributions)."""
+    root = write_dataset(
+        tmp_path / "small", 30, seed=2, note_words=(120, 180), years=(2024, 2024), offices=5, partners=12,
+        indicators=(1, 3), funders=(1, 3),
+    )  # fmt: skip
+    dataset = load_dataset(root)
+    assert [str(w) for w in dataset.warnings] == []
+    assert len(dataset.offices) == 5 and len(dataset.partners) == 12
+    for outcome in dataset.outcomes.values():
+        assert (outcome.period.start, outcome.period.end) == (2024, 2024)
+        assert 1 <= len(outcome.indicators) <= 3
+        assert 1 <= len({c.partner for c in outcome.contributions}) <= 3
+        assert {c.year for c in outcome.contributions} == {2024}
+    with pytest.raises(ValueError, match="indicators and funders"):
+        write_dataset(tmp_path / "bad", 1, indicators=(0, 2))
+    with pytest.raises(ValueError, match="indicators and funders"):
+        write_dataset(tmp_path / "bad", 1, funders=(4, 3))
