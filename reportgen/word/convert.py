@@ -9,7 +9,9 @@ figures come from its one template (no second copy to drift). The rules:
 * a chart's ``img`` -> its PNG variant with the chart's alternative text (``wp:docPr/@descr``);
   other images (logos, QR codes) are left out, their alternative text kept as a paragraph;
 * ``em``/``strong``/``a``/``br`` -> italic, bold, hyperlink, line break;
-* after the title block, a TOC field; the footer prints "Data as of" and "Page X of Y" fields;
+* after the title block, a TOC field; the footer prints "Data as of" and "Page X of Y" fields,
+  the header the organization and the report's title (and "Illustrative data" when the data is
+  invented), as the PDF's running header;
 * each narrative field (progress notes, the outcome statement and objectives: ``div.narrative``)
   is wrapped in a bookmark ``rg_<n>``; :attr:`Converter.field_map` says which outcome, year and
   field ``n`` is.
@@ -24,11 +26,11 @@ from typing import Any
 import docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu
+from docx.shared import Cm, Emu, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
@@ -66,11 +68,21 @@ TBL_W_SUCCESSORS = (
     "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
     "w:tblCaption", "w:tblDescription", "w:tblPrChange",
 )  # fmt: skip
+#: The running header's type size (the PDF's 7.5pt).
+HEADER_SIZE = Pt(7.5)
 TABLE_STYLE = "Report Table"
 CELL_STYLE = "Table Text"
 BOOKMARK_PREFIX = "rg_"
 #: Languages written right to left.
 RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur"})
+#: What follows ``w:lang`` in run properties, and ``w:bidi`` in paragraph properties (ECMA-376 Part 1,
+#: CT_RPr and CT_PPrBase): an element appended at the end would be out of the schema's order.
+RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+PPR_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
 #: Inline parts the stylesheet sets on a line of their own (a cell's split, a year note...).
 LINE_BEFORE = frozenset(
     {
@@ -152,6 +164,9 @@ class Converter:
         self.locale = report.locale
         self.data_as_of = report.data_as_of
         self.report_year = report.report_year
+        self.title = report.title
+        self.organization = report.organization.display_name
+        self.illustrative = bool(getattr(report, "illustrative", False))
         self.images = images
         self.field_map: dict[str, dict[str, Any]] = {}
         self._toc_done = False
@@ -167,6 +182,7 @@ class Converter:
         root = lxml_html.document_fromstring(html)
         self._language(str(root.get("lang") or self.lang))
         self._footer()
+        self._header()
         body = root.find("body")
         self._has_nav = bool(root.xpath("//nav[contains(concat(' ', @class, ' '), ' toc ')]"))
         if body is not None:
@@ -197,11 +213,11 @@ class Converter:
         lang = rpr_default.find(qn("w:lang"))
         if lang is None:
             lang = OxmlElement("w:lang")
-            rpr_default.append(lang)
+            rpr_default.insert_element_before(lang, *RPR_AFTER_LANG)
         lang.set(qn("w:val"), tag)
         lang.set(qn("w:bidi"), tag)
         if tag.replace("_", "-").split("-")[0].lower() in RIGHT_TO_LEFT:
-            rpr_default.append(OxmlElement("w:rtl"))
+            rpr_default.insert_element_before(OxmlElement("w:rtl"), "w:cs", "w:em", "w:lang", *RPR_AFTER_LANG)
             ppr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:pPrDefault"))
             if ppr_default is None:
                 ppr_default = OxmlElement("w:pPrDefault")
@@ -210,7 +226,7 @@ class Converter:
             if ppr is None:
                 ppr = OxmlElement("w:pPr")
                 ppr_default.append(ppr)
-            ppr.insert(0, OxmlElement("w:bidi"))
+            ppr.insert_element_before(OxmlElement("w:bidi"), *PPR_AFTER_BIDI)
 
     def _footer(self) -> None:
         """ "Data as of <date>" and "Page X of Y" (PAGE and NUMPAGES fields), as the PDF's page foot."""
@@ -222,6 +238,29 @@ class Converter:
         _field("PAGE", paragraph, "1")
         paragraph.add_run(f" {self.translate('of')} ")
         _field("NUMPAGES", paragraph, "1")
+
+    def _header(self) -> None:
+        """The organization left, the report's title right, "Illustrative data" between them when the
+        data is invented: the PDF's running header, on every page."""
+        section = self.document.sections[0]
+        header = section.header
+        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        paragraph.text = ""
+        if "Header" in [style.name for style in self.document.styles]:
+            paragraph.style = self.document.styles["Header"]
+        width = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
+        stops = paragraph.paragraph_format.tab_stops
+        style_stops = paragraph.style.paragraph_format.tab_stops if paragraph.style is not None else []
+        for inherited in style_stops:  # the style's are for another page width: cleared here
+            stops.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(Emu(width // 2), WD_TAB_ALIGNMENT.CENTER)
+        stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.paragraph_format.space_after = Pt(8)
+        mark = self.translate("Illustrative data") if self.illustrative else ""
+        for text, bold in ((self.organization, False), ("\t", False), (mark, True), ("\t", False), (self.title, False)):
+            run = paragraph.add_run(text)
+            run.font.size = HEADER_SIZE  # the PDF's running header: small, beside the page's own text
+            run.bold = run.font.all_caps = bold or None
 
     def _toc(self, title: str | None = None) -> None:
         """A "Contents" heading (not itself in the contents) and a TOC field of Headings 1-3."""

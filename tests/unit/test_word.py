@@ -9,6 +9,7 @@ import posixpath
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -219,6 +220,24 @@ def test_a_right_to_left_language_makes_a_right_to_left_document(dataset: Datase
         defaults = converter.document.styles.element.find(qn("w:docDefaults"))
         found.append((defaults.find(".//" + qn("w:bidi")) is not None, defaults.find(".//" + qn("w:rtl")) is not None))
     assert found == [(False, False), (True, True)]
+    from reportgen.word.package import Properties, deterministic_package
+
+    packaged = deterministic_package(converter.save(), Properties.from_html(html, report.data_as_of), {})
+    validator = OpenXmlValidator(file_format=FileFormat.OFFICE_2019, max_errors=0)
+    with tempfile.TemporaryDirectory() as folder:
+        assert _findings(validator, packaged, Path(folder)) == []  # w:rtl, w:lang and w:bidi in the schema's order
+
+
+@pytest.mark.parametrize("key", ["mex-evaw", "mex-justice"])
+def test_the_running_header_names_the_organization_and_the_report(dataset: Dataset, key: str) -> None:
+    """As the PDF's: the organization, "Illustrative data" only when the outcome's data is invented, the title."""
+    report_kind = kind("brief")
+    report = report_kind.build(dataset, key, None, None, None)
+    header = _document(report_docx(report_kind, report, RenderOptions())).sections[0].header
+    [paragraph] = header.paragraphs
+    assert paragraph.style is not None and paragraph.style.name == "Header"
+    mark = "Illustrative data" if dataset.outcomes[key].illustrative else ""
+    assert paragraph.text.split("\t") == [dataset.organization.display_name, mark, report.title]
 
 
 @pytest.fixture(scope="module")
