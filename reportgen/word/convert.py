@@ -33,6 +33,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
@@ -83,6 +84,15 @@ PPR_AFTER_BIDI = (
     "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
     "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
+#: What follows ``w:updateFields`` in ``w:settings`` (ECMA-376 Part 1, CT_Settings), by local name.
+SETTINGS_AFTER_UPDATE = frozenset(
+    {
+        *("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema"),
+        *("themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures"),
+        *("forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults"),
+        *("doNotEmbedSmartTags", "decimalSymbol", "listSeparator"),
+    }
+)
 #: Inline parts the stylesheet sets on a line of their own (a cell's split, a year note...).
 LINE_BEFORE = frozenset(
     {
@@ -183,6 +193,7 @@ class Converter:
         self._language(str(root.get("lang") or self.lang))
         self._footer()
         self._header()
+        self._update_fields_on_open()
         body = root.find("body")
         self._has_nav = bool(root.xpath("//nav[contains(concat(' ', @class, ' '), ' toc ')]"))
         if body is not None:
@@ -227,6 +238,19 @@ class Converter:
                 ppr = OxmlElement("w:pPr")
                 ppr_default.append(ppr)
             ppr.insert_element_before(OxmlElement("w:bidi"), *PPR_AFTER_BIDI)
+
+    def _update_fields_on_open(self) -> None:
+        """``w:updateFields``: Word offers to update the TOC and page fields when the document opens."""
+        settings = self.document.settings.element
+        if settings.find(qn("w:updateFields")) is not None:
+            return
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        later = next((child for child in settings if etree.QName(child).localname in SETTINGS_AFTER_UPDATE), None)
+        if later is None:
+            settings.append(update)
+        else:
+            later.addprevious(update)
 
     def _footer(self) -> None:
         """ "Data as of <date>" and "Page X of Y" (PAGE and NUMPAGES fields), as the PDF's page foot."""

@@ -140,6 +140,8 @@ def test_toc_footer_fields_language_and_core_properties(editions: dict) -> None:
     assert 'TOC \\o "1-3"' in body
     footer = document.sections[0].footer._element.xml
     assert " PAGE " in footer and " NUMPAGES " in footer
+    update = document.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"  # Word offers to fill the TOC on opening
     root = lxml_html.document_fromstring(html)
     meta = {m.get("name"): _words(m.get("content")) for m in root.iter("meta") if m.get("name")}
     core = document.core_properties
@@ -337,3 +339,50 @@ def test_the_batch_checks_fail_what_they_check(editions: dict) -> None:
         assert failed == [name], (name, failed)
     truncated = check_docx(data[: len(data) // 2])
     assert not any(c.passed for c in truncated) and "does not open" in truncated[0].detail
+
+
+def test_a_progress_notes_markdown_becomes_word_emphasis_lists_and_links(data_copy: Path) -> None:
+    """Emphasis, a list and a link written into a real note: italic and bold runs, List Bullet
+    paragraphs, a hyperlink to the address, as the HTML (and so the PDF) has them."""
+    from reportgen import load_dataset
+
+    file = data_copy / "outcomes" / "mex-justice.yaml"
+    text = file.read_text(encoding="utf-8")
+    anchor = "      The National Search Commission (CNB)"
+    markdown = (
+        "      Results in *emphasis*, **in strong** and [on the portal](https://example.org/portal).\n\n"
+        "      - a first listed result\n      - a second listed result\n\n"
+    )
+    assert anchor in text
+    file.write_text(text.replace(anchor, markdown + anchor, 1), encoding="utf-8")
+    report_kind = kind("brief")
+    report = report_kind.build(load_dataset(data_copy), "mex-justice", 2021, None, None)
+    root = lxml_html.document_fromstring(report_html(report_kind, report, RenderOptions()).html)
+    note = root.xpath("//div[contains(@class, 'narrative')][.//em[.='emphasis']]")
+    assert note, "the HTML does not carry the note's Markdown"
+    document = _document(report_docx(report_kind, report, RenderOptions()))
+    runs = [run for p in document.paragraphs for run in p.runs]
+    assert any(run.italic and run.text == "emphasis" for run in runs)
+    assert any(run.bold and run.text == "in strong" for run in runs)
+    listed = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("List")]
+    assert {"a first listed result", "a second listed result"} <= {_words(t) for t in listed}
+    links = {
+        _words("".join(t.text or "" for t in link.iter(qn("w:t")))): document.part.rels[link.get(qn("r:id"))]
+        for link in document.element.body.iter(qn("w:hyperlink"))
+    }
+    assert links["on the portal"].target_ref == "https://example.org/portal"
+    assert links["on the portal"].is_external
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_every_chart_is_printed_at_print_resolution(editions: dict, name: str) -> None:
+    """At least 200 pixels per inch of the width the picture takes on the page."""
+    document = _document(editions[name][0])
+    inlines = list(document.element.body.iter(qn("wp:inline")))
+    assert inlines
+    for inline in inlines:
+        inches = int(inline.find(qn("wp:extent")).get("cx")) / 914400
+        [blip] = inline.iter(qn("a:blip"))
+        png = document.part.related_parts[blip.get(qn("r:embed"))].blob
+        pixels = int.from_bytes(png[16:20], "big")  # the IHDR width
+        assert pixels / inches >= 200, (pixels, inches)
