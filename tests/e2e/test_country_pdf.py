@@ -64,7 +64,8 @@ def usd(amount: Decimal) -> str:
 
 
 def split_text(total: Decimal, dev: Decimal, hum: Decimal) -> str:
-    return f"{usd(total)} Dev. {usd(dev)} Hum. {usd(hum)}"
+    """A contribution cell: the total, and its parts only when some of it is humanitarian."""
+    return f"{usd(total)} Dev. {usd(dev)} Hum. {usd(hum)}" if hum else usd(total)
 
 
 def labels(label: str, name: str) -> bool:
@@ -280,7 +281,7 @@ def test_every_outcome_has_its_chapter_with_its_contribution_table(
         rows = [c for c in outcome.contributions if c.year <= year]
         contributions = table(tagged[office], title_of(dataset, outcome), "FUNDING PARTNER")
         body = contributions[1:-1]
-        names = {dataset.partners[r.partner].name for r in rows}
+        names = {dataset.partners[r.partner].display_name for r in rows}
         assert len(body) == len(names)
         assert all(any(labels(row[0], name) for name in names) for row in body)
         grand = sum((r.development + r.humanitarian for r in rows), Decimal(0))
@@ -303,7 +304,7 @@ def test_annex_a_sums_each_partner_year_across_outcomes(
         cells[(r.partner, r.year)][1] += r.humanitarian
     by_name = {row[0]: row for row in annex[1:]}
     for (partner, y), (dev, hum) in cells.items():
-        name = dataset.partners[partner].name
+        name = dataset.partners[partner].display_name
         row = next(row for label, row in by_name.items() if labels(label, name))
         assert row[header.index(str(y))] == split_text(dev + hum, dev, hum), (partner, y)
     totals = by_name["Total"]
