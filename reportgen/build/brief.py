@@ -26,6 +26,7 @@ from .brief_model import (
 )
 from .language import resolve as resolve_language
 from .links import outcome_url
+from .names import in_language
 from .provenance import source_of
 
 
@@ -230,9 +231,10 @@ def build_brief(
         raise UsageError(
             f"year {year} is outside outcome {outcome_id}'s period {outcome.period.start}-{outcome.period.end}"
         )
+    lang, locale = resolve_language(dataset.organization, dataset.office_of(outcome), lang, locale)
+    dataset = in_language(dataset, lang)  # names in the report's language (reportgen.build.names)
     organization = dataset.organization
     office = dataset.office_of(outcome)
-    lang, locale = resolve_language(organization, office, lang, locale)
     default_lang = organization.language
     currency, *others = contribution_currencies(outcome, organization, year)
     contributions = build_contributions(dataset, outcome, year, currency)

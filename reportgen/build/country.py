@@ -30,6 +30,7 @@ from .country_model import (
 )
 from .language import resolve as resolve_language
 from .links import office_url
+from .names import in_language
 from .provenance import provenance
 
 #: A chapter's contribution table with more partners than this moves to Annex A.
@@ -303,8 +304,9 @@ def build_country(
     if not in_period:
         periods = ", ".join(f"{o.id} {o.period.start}-{o.period.end}" for o in outcomes)
         raise UsageError(f"year {year} is outside the period of every outcome of office {office_id!r} ({periods})")
+    lang, locale = resolve_language(dataset.organization, dataset.offices[office_id], lang, locale)
+    dataset = in_language(dataset, lang)  # names in the report's language (reportgen.build.names)
     organization, office = dataset.organization, dataset.offices[office_id]
-    lang, locale = resolve_language(organization, office, lang, locale)
     chapters = tuple(build_brief(dataset, o.id, year, lang, locale) for o in in_period)
     currency = single_currency(office_id, chapters, organization.currency)
     contributions = office_contributions(chapters, currency)

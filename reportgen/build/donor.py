@@ -34,6 +34,7 @@ from .donor_model import (
 )
 from .language import resolve_for_organization
 from .links import outcome_url, partner_url
+from .names import in_language
 from .provenance import provenance
 
 __all__ = ["DonorReport", "build_donor", "default_donor_year", "donor_jobs", "funded_outcomes", "shares"]
@@ -154,7 +155,7 @@ def _funded(
 
 
 def _countries(offices: Iterable[Office]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(office.country for office in offices))
+    return tuple(dict.fromkeys(office.country_name for office in offices))
 
 
 def _period_rows(groups: list[AnnexGroup], years: list[int]) -> tuple[OutcomePeriodRow, ...]:
@@ -258,8 +259,9 @@ def build_donor(
         raise UsageError(f"partner {partner_id!r} has no contributions in {dataset.root}")
     else:
         _check_year(dataset, partner.id, year, outcomes)
-    organization = dataset.organization
-    lang, locale = resolve_for_organization(organization, lang, locale)
+    lang, locale = resolve_for_organization(dataset.organization, lang, locale)
+    dataset = in_language(dataset, lang)  # names in the report's language (reportgen.build.names)
+    organization, partner = dataset.organization, dataset.partners[partner.id]
     currency = _currency(organization, partner.id, outcomes)
 
     chapters: list[FundedOutcome] = []
@@ -271,7 +273,7 @@ def build_donor(
         if group is not None:
             groups.append(group)
     chapters.sort(key=lambda c: (-c.year_total.total.amount, c.short_title.text, c.outcome.id))
-    groups.sort(key=lambda g: (g.office.country, g.short_title.text, g.outcome.id))
+    groups.sort(key=lambda g: (g.office.country_name, g.short_title.text, g.outcome.id))
 
     by_year: dict[int, list[Split]] = {}
     for group in groups:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..i18n import translations
 from ..model import Organization, Outcome
+from ..model.text import plain
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Provenance:
 
 
 def source_of(outcome: Outcome, organization: Organization) -> str:
-    return outcome.source or organization.data_source or organization.name
+    return outcome.source or organization.data_source or plain(organization.name, organization.language)
 
 
 def provenance(outcomes: Sequence[Outcome], organization: Organization, lang: str) -> Provenance:

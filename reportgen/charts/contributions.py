@@ -67,12 +67,13 @@ def chart_series(table: ContributionTable, _: Translate = identity) -> list[Seri
     rows = list(table.rows)
     if len(rows) <= MAX_SERIES:
         return [
-            series(row.partner.display_name, row.partner.name, look.colour(row.colour_index), [row]) for row in rows
+            series(row.partner.display_name, row.partner.full_name, look.colour(row.colour_index), [row])
+            for row in rows
         ]
     by_size = sorted(range(len(rows)), key=lambda i: rows[i].total.total.amount, reverse=True)
     largest = set(by_size[: MAX_SERIES - 1])
     kept = [
-        series(row.partner.display_name, row.partner.name, look.colour(row.colour_index), [row])
+        series(row.partner.display_name, row.partner.full_name, look.colour(row.colour_index), [row])
         for i, row in enumerate(rows)
         if i in largest
     ]
@@ -105,7 +106,7 @@ def contributions_alt_text(table: ContributionTable, locale: str, _: Translate =
     for row in table.rows:
         for year, cell in zip(years, row.cells, strict=True):
             if cell is not None and (best is None or cell.total.amount > best[0]):
-                best = (cell.total.amount, year, row.partner.name)
+                best = (cell.total.amount, year, row.partner.full_name)
     if best is not None:
         parts.append(
             _("Largest in {year}: {partner}, {amount}.").format(

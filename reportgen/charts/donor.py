@@ -163,7 +163,7 @@ def outcome_label(title: str, country: str) -> str:
 
 def outcome_bars(report: DonorReport, _: Translate = identity) -> list[tuple[str, Split]]:
     """(label, amount) per bar, largest first; past MAX_BARS the smallest share one "other" bar."""
-    bars = [(outcome_label(o.short_title.text, o.office.country), o.year_total) for o in report.outcomes]
+    bars = [(outcome_label(o.short_title.text, o.office.country_name), o.year_total) for o in report.outcomes]
     if len(bars) <= MAX_BARS:
         return bars
     kept, rest = bars[: MAX_BARS - 1], [split for _label, split in bars[MAX_BARS - 1 :]]
@@ -181,7 +181,7 @@ def outcomes_alt_text(report: DonorReport, _: Translate = identity) -> str:
     for item in report.outcomes:
         parts.append(
             _("{outcome}: {amount}, {share} of the outcome's funding that year.").format(
-                outcome=outcome_label(item.short_title.text, item.office.country),
+                outcome=outcome_label(item.short_title.text, item.office.country_name),
                 amount=money(item.year_total.total, loc),
                 share=percent(item.share, loc),
             )

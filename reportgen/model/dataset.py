@@ -43,6 +43,7 @@ class Dataset:
     sources: Mapping[str, Path] = field(default_factory=dict)
     warnings: tuple[Issue, ...] = ()
     rejected: tuple[RejectedOutcome, ...] = ()
+    names_in: str | None = None  # the language names are put in for a report (reportgen.build.names)
 
     def outcome(self, outcome_id: str) -> Outcome:
         try:

@@ -18,7 +18,7 @@ from ..sdg import TARGETS, targets_of
 from .activity import ActivityStatus, GenderMarker, ImportSource, Sector, YearAmount
 from .indicators import Indicator
 from .links import OnlineLinks
-from .text import LanguageCode, LocalizedText, all_texts
+from .text import LanguageCode, LocalizedText, all_texts, plain
 from .types import Amount, Id, SignedAmount, Text, Year, check_currency
 from .types import FrozenModel as _Model
 
@@ -54,8 +54,9 @@ def _check_locale(value: str | None) -> str | None:
 
 class Organization(_Model):
     id: Id
-    name: Text
-    short_name: str | None = None
+    # Names may be given per language, like narratives; a report prints them in its language.
+    name: LocalizedText
+    short_name: LocalizedText | None = None
     currency: str = "USD"
     locale: str = "en_US"
     language: LanguageCode = "en"  # the language narrative text is written in when not given per language
@@ -74,29 +75,43 @@ class Organization(_Model):
 
     @property
     def display_name(self) -> str:
-        return self.short_name or self.name
+        return plain(self.short_name or self.name, self.language)
+
+    @property
+    def full_name(self) -> str:
+        return plain(self.name, self.language)
 
 
 class Office(_Model):
     id: Id
-    name: Text
-    country: Text
+    # Per language, like narratives; a report in a language the data does not give prints
+    # the UN's name of the country (reportgen.build.names).
+    name: LocalizedText
+    country: LocalizedText
     country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     locale: str | None = None
     language: LanguageCode | None = None  # default report language (default: the locale's)
 
     _locale = field_validator("locale")(_check_locale)
 
+    @property
+    def country_name(self) -> str:
+        return plain(self.country)
+
 
 class Partner(_Model):
     id: Id
-    name: Text
-    type: str | None = None
-    short_name: str | None = None
+    name: LocalizedText  # per language, like narratives
+    type: str | None = None  # a fixed vocabulary, translated by the catalogs (reportgen.build.names)
+    short_name: LocalizedText | None = None
 
     @property
     def display_name(self) -> str:
-        return self.short_name or self.name
+        return plain(self.short_name or self.name)
+
+    @property
+    def full_name(self) -> str:
+        return plain(self.name)
 
 
 class OrganizationFile(_Model):

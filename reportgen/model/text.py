@@ -92,6 +92,12 @@ def localize(value: LocalizedText, lang: str, default: str) -> Localized:
     return Localized(value[first], first, True)
 
 
+def plain(value: LocalizedText, lang: str = "en") -> str:
+    """``value`` as one text: itself, else its ``lang`` version, else its first. For names read
+    outside a report (a report's names are already in its language, see reportgen.build.names)."""
+    return localize(value, lang, lang).text
+
+
 def all_texts(value: LocalizedText) -> list[str]:
     """Every language version of ``value``."""
     return [value] if isinstance(value, str) else list(value.values())

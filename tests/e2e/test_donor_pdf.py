@@ -363,7 +363,7 @@ def test_metadata(dataset: Dataset, reports: dict[str, Rendered]) -> None:
         meta = reader.metadata
         assert meta is not None
         assert meta.title == f"{exp.name} — Donor report {exp.year}"
-        assert meta.author == dataset.organization.name
-        assert meta.subject == f"Donor report: {dataset.partners[exp.partner].name}, {exp.year}"
+        assert meta.author == dataset.organization.full_name  # names may be given per language
+        assert meta.subject == f"Donor report: {dataset.partners[exp.partner].full_name}, {exp.year}"
         assert reader.trailer["/Root"]["/Lang"] == dataset.organization.locale.replace("_", "-")
         assert str(meta.get("/CreationDate", "")).startswith("D:" + dataset.organization.data_as_of.strftime("%Y%m%d"))

@@ -6,10 +6,12 @@ numbers, money and dates follow the locale, narrative without a translation is m
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
@@ -176,3 +178,47 @@ def test_contents_and_bookmarks_point_at_the_headings_in_every_language(
         assert title in norm(pdf.page_text[page - 1]), (title, page)
         # ... and the contents give that page after the dotted leader
         assert re.search(re.escape(title) + r"\s*\.{3,}\s*" + str(page) + r"\b", contents), (title, page)
+
+
+def un_country(code: str, lang: str) -> str:
+    """The UN name of a country in ``lang``, read from the shipped list with the csv module."""
+    lines = (ROOT / "reportgen" / "data" / "un_country_names.csv").read_text(encoding="utf-8").splitlines()
+    return next(row[lang] for row in csv.DictReader(x for x in lines if not x.startswith("#")) if row["iso2"] == code)
+
+
+def in_language(value: str | dict[str, str], lang: str) -> str:
+    return value if isinstance(value, str) else value.get(lang, value["en"])
+
+
+@pytest.mark.parametrize("job", JOBS, ids=["-".join(j) for j in JOBS])
+def test_names_print_in_the_report_language(job: tuple[str, str, str], rendered: dict, dataset: Dataset) -> None:
+    """The organization, the office and the partners print in the report's language: the data's
+    names per language, else the UN's name of the office's country; partner types translated."""
+    kind, key, lang = job
+    pdf = TaggedPdf(rendered[job])
+    cover = norm(pdf.page_text[0])
+    text = spaced(" ".join(node.text for node in pdf.root.children))  # in reading order, cells whole
+    data = yaml.safe_load((DATA / "organization.yaml").read_text(encoding="utf-8"))
+    organization = data["organization"]
+    assert in_language(organization["short_name"], lang).upper() in cover.upper()
+    if kind != "brief":
+        assert in_language(organization["name"], lang) in cover  # the cover's foot
+    partners = {p["id"]: p for p in data["partners"]}
+    types = {m.id: m.string for m in catalog(lang) if m.id}
+    if kind == "donor":
+        partner = partners[key]
+        assert in_language(partner.get("short_name", partner["name"]), lang) in cover
+        used = {key}
+    else:
+        office_id = key if kind == "country" else dataset.outcomes[key].office
+        office = next(o for o in data["offices"] if o["id"] == office_id)
+        assert un_country(office["country_code"], lang) in cover
+        assert kind == "brief" or office["name"] not in cover  # given in English only
+        outcomes = [o for o in dataset.outcomes.values() if o.office == office_id] if kind == "country" else []
+        used = {c.partner for o in outcomes or [dataset.outcomes[key]] for c in o.contributions}
+    for partner_id in used:
+        if partners[partner_id].get("type"):
+            assert types[partners[partner_id]["type"]] in text, partner_id
+            shown = partners[partner_id].get("short_name", partners[partner_id]["name"])  # tables print it
+            assert in_language(shown, lang) in text, partner_id
+
