@@ -156,7 +156,7 @@ def test_metadata(rendered: dict[str, Path], dataset: Dataset) -> None:
     meta = reader.metadata
     assert meta is not None
     assert meta.title == "Women's access to justice — Mexico 2024"
-    assert meta.author == dataset.organization.name
+    assert meta.author == dataset.organization.full_name  # in English: names may be given per language
     assert meta.subject == "Outcome brief: Women's access to justice, Mexico Country Office, 2024"
     assert "mex-justice" in str(meta.get("/Keywords"))
     assert str(meta.get("/Producer", "")).startswith("reportgen ") and "WeasyPrint" in str(meta.get("/Producer"))

@@ -379,7 +379,7 @@ def test_metadata_language_and_fonts(
         assert meta is not None
         year = reports[office].report_year
         assert meta.title == f"{dataset.offices[office].name} — Annual report {year}"
-        assert meta.author == dataset.organization.name
+        assert meta.author == dataset.organization.full_name  # in English: names may be given per language
         assert meta.subject == f"Country annual report: {dataset.offices[office].name}, {year}"
         assert reader.trailer["/Root"]["/Lang"] == "en-US"
         found = fonts(path)
@@ -397,7 +397,7 @@ def test_cover_running_headers_and_footers(
     first = title_of(dataset, outcomes_in(dataset, "mex", report.report_year)[0])
     start = heading_page(pdf, first, 3)
     mark = ["ILLUSTRATIVE DATA"] if report.illustrative else []  # invented data says so on every page
-    assert lines_of(pdf, start + 1)[0] == " ".join([first, *mark, dataset.organization.short_name])
+    assert lines_of(pdf, start + 1)[0] == " ".join([first, *mark, dataset.organization.display_name])
 
 
 def test_cli_refuses_an_unknown_office_and_a_year_outside_every_period(dataset: Dataset) -> None:
