@@ -182,6 +182,18 @@ def _status_phrase(status: ProgressStatus | None, n: int, ngettext: NGettext) ->
     return text.format(n=n)
 
 
+def coverage(count: int, total: int, lang: str) -> str:
+    """What the office-wide figures over the years cover, for their labels: "2 of 3 outcomes"
+    when outcomes of the office that are not running in the report year are left out of
+    them, else "all 3 outcomes" (or "1 outcome")."""
+    ngettext = translations(lang).ngettext
+    if count < total:
+        return ngettext("{count} of {total} outcome", "{count} of {total} outcomes", total).format(
+            count=count, total=total
+        )
+    return ngettext("{count} outcome", "all {count} outcomes", count).format(count=count)
+
+
 def summary_text(
     report_year: int, office: Office, figures: CountryKeyFigures, counts: Sequence[StatusCount], lang: str, locale: str
 ) -> str:
@@ -320,6 +332,7 @@ def build_country(
         period_years=(years[0], years[-1]) if years else None,
         year_resources=resources.year_totals[resources.years.index(year)] if year in resources.years else None,
         excluded_outcomes=tuple(o.id for o in outcomes if year not in o.period),
+        coverage=coverage(len(chapters), len(outcomes), lang),
     )
     cells = {row.outcome_id: row.cells for row in resources.rows}
     glance = tuple(

@@ -88,6 +88,7 @@ class CountryKeyFigures:
     period_years: tuple[int, int] | None
     year_resources: ResourceCell | None  # budget, expenditure and delivery in the report year
     excluded_outcomes: tuple[str, ...] = ()  # outcomes of the office not running in the report year: not counted
+    coverage: str = ""  # which outcomes the figures over the years cover, for their labels ("2 of 3 outcomes")
 
 
 @dataclass(frozen=True)

@@ -234,12 +234,18 @@ def test_executive_summary_totals_are_sums_of_the_offices_rows(
     planned = sum((r.budget.total for r in lines if r.expenditure), Decimal(0))
     first, last = min(r.year for r in rows), max(r.year for r in rows)
     figures = next(s.text for s in tagged[office].root.find("Sect") if s.text.startswith("Key figures"))
+    figures = figures.replace(" ,", ",")  # the years are a span of their own in the tags
+    # the figures over the years name the outcomes they cover: the office's outcomes running in the year
+    running, every = len(outcomes_in(dataset, office, year)), sum(o.office == office for o in dataset.outcomes.values())
+    covered = (
+        f"{running} OF {every} OUTCOMES" if running < every else f"ALL {running} OUTCOMES" if every > 1 else "1 OUTCOME"
+    )
     assert f"CONTRIBUTIONS IN {year} {usd(in_year)}" in figures
-    assert f"CONTRIBUTIONS {first}–{last} {usd(period)}" in figures
-    assert f"FUNDING PARTNERS {len({r.partner for r in rows})}" in figures
-    assert f"OUTCOMES {len(outcomes_in(dataset, office, year))}" in figures
+    assert f"CONTRIBUTIONS {first}–{last}, {covered} {usd(period)}" in figures
+    assert f"FUNDING PARTNERS {first}–{last}, {covered} {len({r.partner for r in rows})}" in figures
+    assert f"OUTCOMES RUNNING IN {year} {running}" in figures
     hum_share = round(humanitarian / period * 100)
-    assert f"DEVELOPMENT / HUMANITARIAN {first}–{last} {100 - hum_share}% / {hum_share}%" in figures
+    assert f"DEVELOPMENT / HUMANITARIAN {first}–{last}, {covered} {100 - hum_share}% / {hum_share}%" in figures
     assert f"BUDGET {year} {usd(budget)}" in figures
     assert f"EXPENDITURE {year} {usd(spent)}" in figures
     assert f"DELIVERY RATE {year} {round(spent / planned * 100)}%" in figures

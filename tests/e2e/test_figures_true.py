@@ -3,7 +3,9 @@ period and is right for that period: each is recomputed here from the data files
 ``yaml.safe_load`` (not with reportgen), and compared with what the PDF prints.
 
 The cover once said "...$1,259,450.75 of it in 2024. Of this, 94% was development": 94% was
-the 2020-2024 share; for 2024 alone it is 88%.
+the 2020-2024 share; for 2024 alone it is 88%. And a key figure's label must say what the figure
+covers: a country report headed "Contributions 2014–2020" left out, unsaid, the outcomes of the
+office that had ended; the label now names its years and its outcomes ("2 of 3 outcomes").
 """
 
 from __future__ import annotations
@@ -76,9 +78,13 @@ def expected() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    pdf = write_report(load_dataset(DATA), "country", OFFICE, tmp_path_factory.mktemp("mex") / "mex.pdf", YEAR)
-    return [norm(text) for text in TaggedPdf(pdf).page_text]
+def mexico(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_report(load_dataset(DATA), "country", OFFICE, tmp_path_factory.mktemp("mex") / "mex.pdf", YEAR)
+
+
+@pytest.fixture(scope="module")
+def pages(mexico: Path) -> list[str]:
+    return [norm(text) for text in TaggedPdf(mexico).page_text]
 
 
 def test_the_cover_sentences_are_true_for_the_period_they_name(pages: list[str]) -> None:
@@ -103,20 +109,31 @@ def test_the_cover_sentences_are_true_for_the_period_they_name(pages: list[str])
     assert close(match.group(3), want["rate"])
 
 
-def test_the_key_figures_name_their_period(pages: list[str]) -> None:
+def key_figures(pdf: TaggedPdf, heading: str) -> list[str]:
+    """The key-figure items (label, then figure) of the executive summary, as tagged list items."""
+    section = next(s for s in pdf.root.find("Sect") if s.text.startswith(heading))
+    return [item.text.replace(" ,", ",") for item in section.find("LI")]
+
+
+def test_the_key_figures_name_their_period_and_the_outcomes_they_cover(pages: list[str], mexico: Path) -> None:
     want = expected()
     start, end = want["years"]
-    text = next(page for page in pages if "Key figures" in page and "Executive summary Mexico" in page).upper()
-    # the labels print in a row (upper case), their figures in the row below
-    match = re.search(
-        rf"CONTRIBUTIONS IN {YEAR} CONTRIBUTIONS {start}–{end} FUNDING PARTNERS DEVELOPMENT / HUMANITARIAN "
-        rf"{start}–{end} {MONEY} {MONEY} (\d+) (\d+)% / (\d+)%",
-        text,
-    )
-    assert match, text
-    of_year, total, partners, dev, hum = match.groups()
+    items = key_figures(TaggedPdf(mexico), "Key figures")
+    covered = f"all {want['outcomes']} outcomes".upper()  # no outcome of the office has ended by YEAR
+    assert want["others"] == 0
+    patterns = [
+        rf"CONTRIBUTIONS IN {YEAR} {MONEY}",
+        rf"CONTRIBUTIONS {start}–{end}, {covered} {MONEY}",
+        rf"FUNDING PARTNERS {start}–{end}, {covered} (\d+)",
+        rf"DEVELOPMENT / HUMANITARIAN {start}–{end}, {covered} (\d+)% / (\d+)%",
+        rf"OUTCOMES RUNNING IN {YEAR} (\d+)",
+    ]
+    found = [re.fullmatch(pattern, item) for pattern, item in zip(patterns, items, strict=False)]
+    assert all(found), items
+    (of_year,), (total,), (partners,), (dev, hum), (outcomes,) = (m.groups() for m in found if m)
     assert (amount(of_year), amount(total), int(partners)) == (want["year"], want["period"], want["partners"])
     assert close(dev, want["period_dev"]) and close(hum, 1 - want["period_dev"])
+    assert int(outcomes) == want["outcomes"]
 
 
 def test_a_headline_says_which_outcomes_it_leaves_out(tmp_path: Path) -> None:
@@ -137,3 +154,11 @@ def test_a_headline_says_which_outcomes_it_leaves_out(tmp_path: Path) -> None:
     assert any(sentence in page for page in pages[1:])  # and the key figures' note
     match = re.search(rf"contributed {MONEY} over", pages[0])
     assert match and amount(match.group(1)) == total, pages[0]
+    # the headline's label itself says what it covers, not only the note below it
+    first, last = min(r["year"] for r in rows), max(r["year"] for r in rows)
+    covered = f"{len(running)} of {len(office)} outcomes".upper()
+    items = key_figures(TaggedPdf(pdf), "Key figures")
+    assert any(re.fullmatch(rf"CONTRIBUTIONS {first}–{last}, {covered} {MONEY}", i) for i in items), items
+    assert any(i.startswith(f"DEVELOPMENT / HUMANITARIAN {first}–{last}, {covered} ") for i in items), items
+    assert any(i.startswith(f"FUNDING PARTNERS {first}–{last}, {covered} ") for i in items), items
+    assert f"OUTCOMES RUNNING IN {year} {len(running)}" in items

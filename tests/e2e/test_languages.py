@@ -222,3 +222,25 @@ def test_names_print_in_the_report_language(job: tuple[str, str, str], rendered:
             shown = partners[partner_id].get("short_name", partners[partner_id]["name"])  # tables print it
             assert in_language(shown, lang) in text, partner_id
 
+
+def test_key_figure_labels_say_which_outcomes_they_cover_in_every_language(rendered: dict, dataset: Dataset) -> None:
+    from reportgen.build.country import build_country
+
+    for lang, office in (("es", "mex"), ("fr", "col")):
+        pdf = TaggedPdf(rendered[("country", office, lang)])
+        messages = {m.id[1]: m.string for m in catalog(lang) if isinstance(m.id, tuple)}
+        heading = next(m.string for m in catalog(lang) if m.id == "Key figures")
+        section = next(s for s in pdf.root.find("Sect") if s.text.startswith(heading))
+        labels = [spaced(item.text).replace(" ,", ",") for item in section.find("LI")]
+        count = sum(1 for o in dataset.outcomes.values() if o.office == office)
+        every = messages["all {count} outcomes"][1 if count > 1 else 0].format(count=count).upper()
+        assert sum(1 for label in labels if f", {every} " in label) == 3, labels  # contributions, partners, shares
+    # an office with an outcome that has ended: "2 of 3" in the words of each catalog
+    year = max(o.period.end for o in dataset.outcomes.values() if o.office == "mex")
+    outcomes = [o for o in dataset.outcomes.values() if o.office == "mex"]
+    running = sum(1 for o in outcomes if year in o.period)
+    assert running < len(outcomes)
+    for lang in LANGUAGES:
+        messages = {m.id[1]: m.string for m in catalog(lang) if isinstance(m.id, tuple)}
+        phrase = messages["{count} of {total} outcomes"][1].format(count=running, total=len(outcomes))
+        assert build_country(dataset, "mex", year, lang).key_figures.coverage == phrase
