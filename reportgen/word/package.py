@@ -4,7 +4,8 @@ python-docx stamps each zip entry with the clock and leaves core properties from
 here the package is written again with the entries in one order ([Content_Types].xml first, then
 by name), every entry dated the data's ``data_as_of``, core properties (title, author, subject,
 keywords, language, created/modified = ``data_as_of``) written from the report's HTML head, and
-the bookmark -> field map stored as the custom property ``reportgen.fields``.
+the bookmark -> field map stored as the custom property ``reportgen.fields``, and the extended
+properties (``docProps/app.xml``) naming reportgen as the application.
 
 Two optional parts of python-docx's template are left out, with their relationships and content
 types: ``word/stylesWithEffects.xml`` (Word 2010's copy of the styles, which no longer matches
@@ -28,6 +29,17 @@ from lxml import html as lxml_html
 
 CORE = "docProps/core.xml"
 CUSTOM = "docProps/custom.xml"
+APP = "docProps/app.xml"
+#: Extended properties naming what made the document (python-docx's template says "Microsoft
+#: Macintosh Word", with the page and word counts of its own empty page).
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>reportgen</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+    b"</Properties>"
+)
 CONTENT_TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"
 FIELDS_PROPERTY = "reportgen.fields"
@@ -157,6 +169,8 @@ def deterministic_package(data: bytes, properties: Properties, fields: dict[str,
     for name in DROPPED:
         _without(parts, name)
     parts[CORE] = _core_xml(properties)
+    if APP in parts:
+        parts[APP] = APP_XML
     parts[CUSTOM] = _custom_xml(fields)
     parts[CONTENT_TYPES], parts[ROOT_RELS] = _with_custom(parts[CONTENT_TYPES], parts[ROOT_RELS])
     date = max(properties.date, ZIP_EPOCH)

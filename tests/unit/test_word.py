@@ -151,6 +151,11 @@ def test_toc_footer_fields_language_and_core_properties(editions: dict) -> None:
     assert core.created is not None and core.created.date().isoformat() == meta["dcterms.created"]
     lang = document.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
     assert lang.get(qn("w:val")) == root.get("lang")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        application = docx.oxml.parse_xml(archive.read("docProps/app.xml")).find(
+            "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Application"
+        )
+    assert application is not None and application.text == "reportgen"  # not python-docx's template's "Word"
 
 
 @pytest.mark.parametrize("name", KINDS)
