@@ -130,9 +130,16 @@ def test_batch_of_word_editions_only(tmp_path: Path) -> None:
 
 
 def test_compendiums_need_pdfs(tmp_path: Path) -> None:
-    done = _batch(tmp_path / "out", "--format", "docx", "--compendium")
-    assert done.returncode == 2 and "--compendium merges each office's PDFs" in done.stderr
-    assert not (tmp_path / "out" / "manifest.json").exists()
+    """Refused before anything is read or written (in this process: no batch runs)."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    out = tmp_path / "out"
+    args = ["batch", "--data", str(ROOT / "data"), "--out", str(out), "--format", "docx", "--compendium"]
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 2 and "--compendium merges each office's PDFs" in done.output
+    assert not out.exists()
 
 
 def test_build_writes_only_word_editions_when_asked(tmp_path: Path) -> None:
