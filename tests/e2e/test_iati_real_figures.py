@@ -217,14 +217,14 @@ def test_every_figure_matches_an_independent_parser(imported: tuple[Path, Import
 
 def test_the_rendered_brief_prints_the_figures(imported: tuple[Path, ImportSummary], tmp_path: Path) -> None:
     """One activity per file (the first with incoming funds, else the first): its brief's
-    contribution, budget and expenditure amounts, read back from the PDF."""
+    contribution, budget and expenditure amounts and its count of indicators, read back from the PDF."""
     path, summary = imported
     by_reference = outcomes(summary)
     pairs = activities(path)
     activity, default = next(((a, d) for a, d in pairs if incoming(a, d)), pairs[0])
     outcome, dataset = by_reference[ident(activity)]
-    pdf = write_report(dataset, "brief", outcome.id, tmp_path / "brief.pdf", lang="en")
-    printed = norm(" ".join(TaggedPdf(pdf).page_text))
+    pdf = TaggedPdf(write_report(dataset, "brief", outcome.id, tmp_path / "brief.pdf", lang="en"))
+    printed = norm(" ".join(pdf.page_text))
     year = max([y for y, _c in incoming(activity, default)] + list(budgets(activity, default)) + [outcome.period.start])
     year = min(year, outcome.period.end)
     year = outcome.report_year or year  # the import caps it at the data date's year (docs/iati.md)
@@ -237,6 +237,10 @@ def test_the_rendered_brief_prints_the_figures(imported: tuple[Path, ImportSumma
     for when, (amount, _currency) in expenditure(activity, default).items():
         if when <= year and amount > 0:
             assert shown(amount) in printed, (path.name, "expenditure", when, amount)
+    # the results framework: a row per indicator (under its year and result-level heading rows)
+    tables = [t for t in pdf.tables() if t and t[0][:1] == ["INDICATOR"]]
+    rows = [row for t in tables for row in t[1:] if len(row) > 1 and not row[0].isdigit()]
+    assert len(rows) == indicator_count(activity), (path.name, [r[0] for r in rows])
 
 
 def funds_by_provider(path: Path) -> dict[str, dict[str, Sums]]:
