@@ -51,6 +51,16 @@ readme-images: demo
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile output/meridian/briefs/mex-justice-2024.pdf docs/img/theme-meridian-brief-page1
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile output/countries/mex-2024.pdf docs/img/theme-default-country-cover
 
+# Visual check (scripts/visual_check.py): a fixed set of pages rendered to PNG and compared with
+# tests/visual/ref/; pages that differ are saved with a difference image in tests/visual/out/.
+# After an intended change of how pages look, regenerate the references and commit them.
+.PHONY: visual visual-refs
+visual: setup
+	$(BIN)/python scripts/visual_check.py
+
+visual-refs: setup
+	$(BIN)/python scripts/visual_check.py --update
+
 # Re-extract translatable strings and merge them into every catalog (then translate the new entries).
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --omit-header -o reportgen/locales/messages.pot reportgen templates
