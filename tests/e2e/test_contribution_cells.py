@@ -8,7 +8,6 @@ import re
 import subprocess
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,10 +19,8 @@ from reportgen.i18n import translator
 from reportgen.model import Money
 from reportgen.pipeline import write_report
 
+from ..bundled import bundled_pdfs
 from ..pdfread import TaggedPdf, norm, table_with_header
-
-if TYPE_CHECKING:
-    from ..conftest import Batched  # the bundled_batch fixture's type
 
 
 def cell_text(split: Split | None, lang: str, locale: str) -> str:
@@ -42,10 +39,14 @@ def zero_humanitarian(lang: str, locale: str, currency: str = "USD") -> str:
     return norm(f"{translator(lang)('Hum.')} {money(Money(Decimal(0), currency), locale)}")
 
 
-def test_no_bundled_pdf_says_a_zero_humanitarian_part(bundled_batch: Batched) -> None:
-    """Every PDF of the bundled batch (every kind and year): no "Hum. $0" anywhere, while the
-    reports of outcomes with humanitarian money still give the split."""
-    pdfs = sorted(bundled_batch.out.rglob("*.pdf"))
+@pytest.fixture(scope="module")
+def pdfs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return bundled_pdfs(request, tmp_path_factory)
+
+
+def test_no_bundled_pdf_says_a_zero_humanitarian_part(pdfs: list[Path]) -> None:
+    """Every bundled PDF (the run's bundled batch: every kind and year): no "Hum. $0" anywhere,
+    while the reports of outcomes with humanitarian money still give the split."""
     assert pdfs
     noise = re.compile(re.escape(zero_humanitarian("en", "en_US")) + r"(?![\d.,])")
     splits = 0

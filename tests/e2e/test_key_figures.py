@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -16,8 +16,7 @@ from reportgen.options import RenderOptions
 from reportgen.paths import THEMES_DIR
 from reportgen.pipeline import write_report
 
-if TYPE_CHECKING:
-    from ..conftest import Batched  # the bundled_batch fixture's type
+from ..bundled import bundled_pdfs
 
 #: Figures are set at 10 pt and more (15 pt, 14 pt, 12.5 pt; "No data available" at 10 pt); labels,
 #: notes and the particulars' values are smaller.
@@ -89,15 +88,20 @@ def assert_one_baseline(pdf: Path) -> int:
     return len(found)
 
 
-def test_every_bundled_strip_sits_on_one_baseline(bundled_batch: Batched) -> None:
+@pytest.fixture(scope="module")
+def pdfs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return bundled_pdfs(request, tmp_path_factory)
+
+
+def test_every_bundled_strip_sits_on_one_baseline(pdfs: list[Path]) -> None:
     """Every bundled report (the latest year of each), default theme: the country report's strip
     with a three-line label and the brief's "No data available" among them."""
     latest: dict[tuple[str, str], Path] = {}  # a report per kind and entity: its latest year
-    for pdf in sorted(bundled_batch.out.rglob("*.pdf")):
-        latest[(pdf.parent.name, re.sub(r"-\d{4}$", "", pdf.stem))] = pdf
-    pdfs = sorted(latest.values())
-    counted = {pdf.parent.name: 0 for pdf in pdfs}
     for pdf in pdfs:
+        latest[(pdf.parent.name, re.sub(r"-\d{4}$", "", pdf.stem))] = pdf
+    checked = sorted(latest.values())
+    counted = {pdf.parent.name: 0 for pdf in checked}
+    for pdf in checked:
         counted[pdf.parent.name] += assert_one_baseline(pdf)
     assert all(counted.values()), counted  # every kind has strips to check
 
