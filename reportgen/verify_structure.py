@@ -119,9 +119,7 @@ def check_links(doc: Document) -> Result:
             problems.append(f"link annotation ({where}) hangs from {_type(owner)} ({_ref(owner)}), not a Link")
         elif not any(_objr_to(kid, annotation) for kid in _kids(owner)):
             problems.append(f"link annotation ({where}): its Link ({_ref(owner)}) does not reference it (OBJR)")
-    if problems:
-        return False, f"{len(problems)} of {_count(total, 'link annotation')} not tagged as Links: {_listing(problems)}"
-    return True, f"{_count(total, 'link annotation')}, each in a Link element, with /Contents"
+    return _tally(problems, total, "link annotation", "not tagged as Links", "each in a Link element, with /Contents")
 
 
 def check_annotation_flags(doc: Document) -> Result:
@@ -139,9 +137,7 @@ def check_annotation_flags(doc: Document) -> Result:
         if wrong:
             subtype = str(annotation.get("/Subtype", "/?"))[1:]
             problems.append(f"{subtype} annotation (page {number}, {_ref(annotation)}): {', '.join(wrong)}")
-    if problems:
-        return False, f"{len(problems)} of {_count(total, 'annotation')} do not print: {_listing(problems)}"
-    return True, f"{_count(total, 'annotation')}, each with the Print flag" if total else "no annotations"
+    return _tally(problems, total, "annotation", "do not print", "each with the Print flag", "no annotations")
 
 
 def check_header_scope(doc: Document) -> Result:
@@ -150,9 +146,7 @@ def check_header_scope(doc: Document) -> Result:
         return _NO_TREE
     headers = [element for element in elements if element.type == "TH"]
     missing = [header.where for header in headers if _scope(header.obj) not in SCOPES]
-    if missing:
-        return False, f"{len(missing)} of {_count(len(headers), 'TH header cell')} without /Scope: {_listing(missing)}"
-    return True, f"{_count(len(headers), 'TH header cell')}, each with /Scope" if headers else "no header cells"
+    return _tally(missing, len(headers), "TH header cell", "without /Scope", "each with /Scope", "no header cells")
 
 
 def check_artifacts(doc: Document) -> Result:
@@ -287,6 +281,15 @@ def _ref(obj: pikepdf.Object) -> str:
         number, generation = obj.objgen
         return f"object {number} {generation}"
     return "a direct object"
+
+
+def _tally(problems: list[str], total: int, noun: str, fails: str, holds: str, none: str | None = None) -> Result:
+    """A rule checked on ``total`` things: "N of M nouns <fails>: ..." or "M nouns, <holds>" (``none`` when M is 0)."""
+    if problems:
+        return False, f"{len(problems)} of {_count(total, noun)} {fails}: {_listing(problems)}"
+    if not total and none is not None:
+        return True, none
+    return True, f"{_count(total, noun)}, {holds}"
 
 
 def _count(number: int, noun: str) -> str:
