@@ -43,6 +43,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
             ("sweden", "donor", "sweden"),
             ("mexico", "country", "mex"),
             ("justice", "brief", "mex-justice"),
+            ("economic", "brief", "col-economic"),
         )
     }
 
@@ -54,7 +55,7 @@ def test_the_bundled_data_says_which_outcomes_are_invented() -> None:
 
 
 def test_a_report_from_illustrative_data_is_marked_on_every_page(reports: dict[str, list[str]]) -> None:
-    for name in ("sweden", "mexico"):
+    for name in ("sweden", "mexico", "economic"):  # a donor and a country report, an illustrative outcome's brief
         pages = reports[name]
         assert len(pages) > 2
         unmarked = [i + 1 for i, page in enumerate(pages) if MARK.lower() not in page.lower()]
