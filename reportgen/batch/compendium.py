@@ -105,6 +105,9 @@ def _compendium(
     """The merged PDF of one office and year: the cover, then each report with its bookmarks."""
     from pypdf import PdfReader, PdfWriter
 
+    from ..build.names import in_language
+
+    dataset = in_language(dataset, lang)  # the cover names the office as its reports do
     office = dataset.offices[office_id]
     _ = translator(lang)
     readers = [(entry, PdfReader(out_dir / entry.path)) for entry in entries]
