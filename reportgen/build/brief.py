@@ -40,6 +40,12 @@ def data_years(outcome: Outcome) -> set[int]:
     return {year for year in years if year in outcome.period}
 
 
+def report_years(outcome: Outcome) -> list[int]:
+    """The years a batch makes the outcome's brief for: every year of its period with data (the
+    rule the office's annual reports follow too), and its default report year."""
+    return sorted(data_years(outcome) | {default_report_year(outcome)})
+
+
 def default_report_year(outcome: Outcome) -> int:
     """The outcome's declared report year, else the latest year with data, else the period's end."""
     if outcome.report_year is not None:

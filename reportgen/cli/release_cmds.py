@@ -229,10 +229,18 @@ def status(out: Path, fmt: str) -> None:
 @click.option("--per-recipient", is_flag=True,
               help="Also a folder per funding partner (partners/<id>/): its donor reports and the briefs "
               "of the outcomes it funds.")  # fmt: skip
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="Release only the reports of this year (every kind); the others are left out.",
+)
 @click.option("--check", "check_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="Check a release folder instead: re-hash every file against its release.json.")  # fmt: skip
 @handle_errors
-def release(out: Path | None, target: Path | None, per_recipient: bool, check_dir: Path | None) -> None:
+def release(
+    out: Path | None, target: Path | None, per_recipient: bool, year: int | None, check_dir: Path | None
+) -> None:
     """Copy the reports cleared by every required role, unchanged since, passing verify and strict lint,
     to --to; refuse the rest with the reason (exit 1 if anything was refused)."""
     from ..errors import UsageError
@@ -247,7 +255,7 @@ def release(out: Path | None, target: Path | None, per_recipient: bool, check_di
         sys.exit(EXIT_FAILED if problems else EXIT_OK)
     if out is None or target is None:
         raise UsageError("give the batch output folder and --to DIR (or --check DIR)")
-    result = run(out, target, per_recipient)
+    result = run(out, target, per_recipient, year)
     for path in result.copied:
         click.echo(f"released {path}")
     for path in result.removed:

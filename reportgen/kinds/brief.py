@@ -1,17 +1,18 @@
-"""The outcome brief: one per outcome (x year), written as ``briefs/<outcome-id>-<year>.pdf``."""
+"""The outcome brief: one per outcome and year with data, written as ``briefs/<outcome-id>-<year>.pdf``."""
 
 from __future__ import annotations
 
 from typing import cast
 
-from ..build import BriefReport, build_brief, default_report_year
+from ..build import BriefReport, build_brief
+from ..build.brief import report_years
 from ..charts import brief_charts
 from ..model import Dataset
 from .base import Report, ReportKind
 
 
 def _jobs(dataset: Dataset) -> list[tuple[str, int]]:
-    return [(oid, default_report_year(dataset.outcomes[oid])) for oid in sorted(dataset.outcomes)]
+    return [(oid, year) for oid in sorted(dataset.outcomes) for year in report_years(dataset.outcomes[oid])]
 
 
 KIND = ReportKind(

@@ -5,7 +5,9 @@ sha256, same fingerprint), it passes ``reportgen verify`` (run again here on the
 copied) and strict lint; every other report is refused with its reason. Each file is copied
 atomically (:func:`reportgen.atomic.write_atomic`) and ``DIR/release.json`` lists the sha256 of
 every file released, written last. A folder that is not empty and was not made by a release of
-this OUT is refused, and a release never overwrites a file it did not make. ``--per-recipient``
+this OUT (and year) is refused, and a release never overwrites a file it did not make. ``--year N``
+releases (and refuses) only the reports of year N: every brief, donor and country report of that
+year the batch made, the others are left out of it. ``--per-recipient``
 also puts, under ``DIR/partners/<partner>/``, each funding partner's donor reports and the briefs
 of the outcomes it funds. :func:`check_release` re-hashes a release folder against its manifest.
 """
@@ -67,8 +69,9 @@ def _why_not(status: ReportStatus) -> str:
     return f"not cleared yet (needs {needed})"
 
 
-def _previous(target: Path, source: Path) -> set[str]:
-    """The files an earlier release of ``source`` made in ``target``; refuses a folder that is not one."""
+def _previous(target: Path, source: Path, year: int | None) -> set[str]:
+    """The files an earlier release of ``source`` (for ``year``) made in ``target``; refuses a folder
+    that is not one."""
     if target.exists() and not target.is_dir():
         raise UsageError(f"--to {target} is a file; give a folder")
     if not target.exists() or not any(target.iterdir()):
@@ -77,12 +80,16 @@ def _previous(target: Path, source: Path) -> set[str]:
         made = json.loads((target / RELEASE_MANIFEST).read_text(encoding="utf-8"))
         files = {str(item["path"]) for item in made["files"]}
         origin = str(made["source"])
+        made_for = made.get("year")
     except (OSError, ValueError, KeyError, TypeError):
         raise UsageError(
             f"--to {target} is not empty and was not made by reportgen release; give an empty or new folder"
         ) from None
     if origin != str(source):
         raise UsageError(f"--to {target} holds a release of {origin}, not of {source}; give another folder")
+    if made_for != year:
+        held = "every year" if made_for is None else f"the year {made_for}"
+        raise UsageError(f"--to {target} holds a release of {held}; give another folder")
     return files
 
 
@@ -93,14 +100,21 @@ def _destinations(status: ReportStatus, kept: snapshot.Snapshot | None, per_reci
     return paths
 
 
-def release(out_dir: Path, target: Path, per_recipient: bool = False) -> ReleaseResult:
-    """Release the cleared reports of ``out_dir`` into ``target`` (see the module's docstring)."""
+def release(out_dir: Path, target: Path, per_recipient: bool = False, year: int | None = None) -> ReleaseResult:
+    """Release the cleared reports of ``out_dir`` (of ``year`` only, when given) into ``target``
+    (see the module's docstring)."""
     out = output_folder(out_dir).resolve()
-    previous = _previous(target, out)
+    previous = _previous(target, out, year)
     history_head = approvals.history_head(out)  # refuses a tampered history before anything is copied
     result = ReleaseResult(target)
     plan: list[tuple[ReportStatus, bytes, list[str]]] = []
-    for status in statuses(out):
+    every = statuses(out)
+    if year is not None and not any(s.entry.year == year for s in every):
+        years = ", ".join(sorted({str(s.entry.year) for s in every})) or "none"
+        raise UsageError(f"{out} holds no report of {year} (its years: {years}); nothing was copied")
+    for status in every:
+        if year is not None and status.entry.year != year:
+            continue
         if status.state != CLEARED:
             result.refused.append(Refusal(status.path, _why_not(status)))
             continue
@@ -135,6 +149,7 @@ def release(out_dir: Path, target: Path, per_recipient: bool = False) -> Release
         document = {
             "generator": "reportgen release",
             "source": str(out),
+            "year": year,
             "made": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             "approvals_head": history_head,
             "files": files,

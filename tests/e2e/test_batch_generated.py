@@ -45,19 +45,34 @@ from ..batchutil import (
 )
 from ..conftest import DATA
 
+#: Generated outcomes with few indicators and funding partners: short briefs, quick to render; these
+#: tests are about the batch, not the reports' content.
+SMALL: dict[str, Any] = {"indicators": (1, 3), "funders": (1, 3)}
+
 # --- 1. a large generated batch, through the library ----------------------------------------
 
 
+def _years_with_data(file: Path) -> set[int]:
+    """The years of an outcome file's period with resources, contributions, indicator values or a progress note."""
+    raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    years = {int(row["year"]) for name in ("resources", "contributions", "progress") for row in raw.get(name, [])}
+    years |= {int(year) for indicator in raw.get("indicators", []) for year in indicator.get("actuals", {})}
+    return {year for year in years if raw["period"]["start"] <= year <= raw["period"]["end"]}
+
+
 def test_generated_batch_manifest_lists_every_report_with_its_checksum_pages_and_size(tmp_path: Path) -> None:
-    data = write_dataset(tmp_path / "data", 24, seed=7, note_words=NOTE_WORDS)
+    data = write_dataset(tmp_path / "data", 6, seed=7, note_words=NOTE_WORDS, **SMALL)
     out = tmp_path / "out"
     expected = {job.id: job for job in jobs_of(data, ("brief",))}
-    assert len(expected) == 24
+    # A brief per outcome and year with data, read from the files here (every outcome has a report year).
+    from_files = {(f.stem, year) for f in (data / "outcomes").glob("*.yaml") for year in _years_with_data(f)}
+    assert {(job.key, job.year) for job in expected.values()} == from_files
+    assert len({job.year for job in expected.values()}) > 1
 
     summary = run_batch(data, BatchOptions(out_dir=out, kinds=("brief",), workers=2))
 
     assert summary.failures == [] and summary.failed == 0
-    assert (summary.made, summary.skipped) == (24, 0)
+    assert (summary.made, summary.skipped) == (len(expected), 0)
     entries = read_manifest(out)
     assert set(entries) == set(expected)
     for job_id, entry in entries.items():
@@ -93,16 +108,19 @@ class BrokenRun:
 
 @pytest.fixture(scope="module")
 def broken_run(tmp_path_factory: pytest.TempPathFactory) -> BrokenRun:
-    """A batch into a new folder of the bundled data with a negative amount in mex-wps.yaml."""
+    """A batch of the latest year into a new folder of the bundled data with a negative amount in
+    mex-wps.yaml. (One year: which reports a broken file blocks does not depend on the year, and the
+    run's batch of every year is in test_batch.py.)"""
     root = tmp_path_factory.mktemp("broken")
     data = root / "data"
     shutil.copytree(DATA, data)
-    jobs = jobs_of(data)
+    year = max(job.year for job in jobs_of(data))
+    jobs = [job for job in jobs_of(data) if job.year == year]
     file = data / "outcomes" / "mex-wps.yaml"
     raw = yaml.safe_load(file.read_text(encoding="utf-8"))
     partners = {row["partner"] for row in raw["contributions"]}
-    # Its office's report and its partners' donor reports, every year (the batch cannot trust
-    # a broken file's years, so it holds back all of them); its own brief cannot be made.
+    # Its office's report and its partners' donor reports (the batch cannot trust a broken
+    # file's years, so it holds back every one it names); its own brief cannot be made.
     blocked = {
         job.id
         for job in jobs
@@ -110,7 +128,7 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory) -> BrokenRun:
     }
     replace_in(file, "development: 35500", "development: -35500")
     out = root / "out"
-    result = cli("batch", "--data", data, "--out", out, "--jobs", "2")
+    result = cli("batch", "--data", data, "--out", out, "--year", str(year), "--jobs", "2")
     return BrokenRun(file, out, result, jobs, blocked, read_manifest(out))
 
 
@@ -176,10 +194,10 @@ class StopAndRerun:
 
 @pytest.fixture(scope="module")
 def interrupted(tmp_path_factory: pytest.TempPathFactory) -> StopAndRerun:
-    """A batch of ~24 generated briefs stopped with SIGTERM once a few are done; then, the rerun,
-    during which a second batch is started on the same output folder."""
+    """A batch of 24 generated briefs (6 outcomes x 4 years) stopped with SIGTERM once a few are done;
+    then, the rerun, during which a second batch is started on the same output folder."""
     root = tmp_path_factory.mktemp("interrupted")
-    data = write_dataset(root / "data", 24, seed=11, note_words=NOTE_WORDS)
+    data = write_dataset(root / "data", 6, seed=11, note_words=NOTE_WORDS, **SMALL)
     out = root / "out"
     state = StopAndRerun(data, out, len(jobs_of(data, ("brief",))))
     args = ("batch", "--data", data, "--out", out, "--kinds", "brief", "--jobs", "2")
@@ -271,7 +289,7 @@ def test_second_batch_on_the_same_folder_is_refused_at_once(interrupted: StopAnd
 def test_failed_reports_are_retried_only_when_asked_and_force_rebuilds_everything(tmp_path: Path) -> None:
     """A report fails for a reason outside the data (its worker process is killed, as by the
     out-of-memory killer): an unchanged rerun keeps it failed; --retry-failed makes it."""
-    data = write_dataset(tmp_path / "data", 3, seed=5, note_words=NOTE_WORDS)
+    data = write_dataset(tmp_path / "data", 3, seed=5, note_words=NOTE_WORDS, **SMALL, years=(2024, 2024))
     out = tmp_path / "out"
     args = ("batch", "--data", data, "--out", out, "--kinds", "brief", "--jobs", "1")
     total = len(jobs_of(data, ("brief",)))
@@ -338,7 +356,7 @@ def test_failed_reports_are_retried_only_when_asked_and_force_rebuilds_everythin
 
 
 def test_a_report_that_cannot_be_written_fails_alone(tmp_path: Path) -> None:
-    data = write_dataset(tmp_path / "data", 3, seed=5, note_words=NOTE_WORDS)
+    data = write_dataset(tmp_path / "data", 3, seed=5, note_words=NOTE_WORDS, **SMALL, years=(2024, 2024))
     out = tmp_path / "out"
     jobs = jobs_of(data, ("brief",))
     blocked = jobs[1]
@@ -357,7 +375,7 @@ def test_a_changed_user_template_rebuilds_in_the_same_process(tmp_path: Path) ->
     from reportgen.options import RenderOptions
     from reportgen.paths import TEMPLATES_DIR
 
-    data = write_dataset(tmp_path / "data", 2, seed=5, note_words=NOTE_WORDS)
+    data = write_dataset(tmp_path / "data", 2, seed=5, note_words=NOTE_WORDS, **SMALL, years=(2024, 2024))
     templates = tmp_path / "templates"
     partial = templates / "partials" / "brief" / "title.html"
     partial.parent.mkdir(parents=True)
@@ -366,9 +384,10 @@ def test_a_changed_user_template_rebuilds_in_the_same_process(tmp_path: Path) ->
         out_dir=tmp_path / "out", kinds=("brief",), workers=1, render=RenderOptions(templates_dir=templates)
     )
     first = run_batch(data, options)
-    assert (first.made, first.skipped, first.failed) == (2, 0, 0)
+    briefs = len(jobs_of(data, ("brief",)))
+    assert (first.made, first.skipped, first.failed) == (briefs, 0, 0)
     partial.write_text(partial.read_text(encoding="utf-8") + "<p>Prepared by the results team</p>\n", "utf-8")
     second = run_batch(data, options)
-    assert (second.made, second.skipped, second.failed) == (2, 0, 0)
+    assert (second.made, second.skipped, second.failed) == (briefs, 0, 0)
     for pdf in (tmp_path / "out" / "briefs").iterdir():
         assert "Prepared by the results team" in PdfReader(pdf).pages[0].extract_text()
