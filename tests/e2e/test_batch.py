@@ -5,8 +5,9 @@ counts and bookmarks with pypdf, file identities (inode, mtime) to tell rebuilt 
 kept ones, exit codes and messages of the command as a user runs it. What a report depends
 on, which reports a broken file blocks and which jobs exist is computed here from the data.
 
-The bundled data is batched once per module (``bundled``); the tests that need a finished
-batch work on copies of its output. The Dask test starts a real cluster on 127.0.0.1.
+The bundled data is batched once per test run (``bundled_batch`` in tests/conftest.py, shared
+with the release tests); the tests that change it work on copies. The Dask test starts a real
+cluster on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,56 +40,29 @@ from ..batchutil import (
     replace_in,
     sha256,
 )
-from ..conftest import DATA
-
-# --- the bundled data, batched once ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Batched:
-    data: Path
-    out: Path
-    result: subprocess.CompletedProcess[str]
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Batched:
-    """``reportgen batch`` over a copy of the bundled data (every kind, every year); read-only for tests."""
-    root = tmp_path_factory.mktemp("bundled")
-    data = root / "data"
-    shutil.copytree(DATA, data)
-    out = root / "out"
-    result = cli("batch", "--data", data, "--out", out, "--jobs", "2")
-    return Batched(data, out, result)
-
-
-def copy_output(batched: Batched, target: Path) -> Path:
-    shutil.copytree(batched.out, target)
-    return target
-
+from ..conftest import Batched
 
 # --- 2. incremental runs of the bundled data, through the command ---------------------------
 
 
 def test_batch_makes_every_report_then_nothing_then_exactly_what_an_edit_changes(
-    bundled: Batched, tmp_path: Path
+    bundled_batch: Batched, tmp_path: Path
 ) -> None:
-    result = bundled.result
+    result = bundled_batch.result
     assert result.returncode == 0, result.stdout + result.stderr
-    jobs = jobs_of(bundled.data)
+    jobs = jobs_of(bundled_batch.data)
     assert counts(result.stdout) == (len(jobs), 0, 0)
     for kind_name, folder in FOLDERS.items():
-        wanted = {job.path(bundled.out).name for job in jobs if job.kind == kind_name}
+        wanted = {job.path(bundled_batch.out).name for job in jobs if job.kind == kind_name}
         assert wanted, kind_name
-        assert {p.name for p in (bundled.out / folder).iterdir()} == wanted
-    entries = read_manifest(bundled.out)
+        assert {p.name for p in (bundled_batch.out / folder).iterdir()} == wanted
+    entries = read_manifest(bundled_batch.out)
     assert set(entries) == {job.id for job in jobs} == by_status(entries, "ok")
-    assert_pdfs_match_manifest(bundled.out, entries)
+    assert_pdfs_match_manifest(bundled_batch.out, entries)
 
-    # Work on copies: the module's batch stays as it is for the other tests.
-    data = tmp_path / "data"
-    shutil.copytree(bundled.data, data)
-    out = copy_output(bundled, tmp_path / "out")
+    # Work on copies: the run's batch stays as it is for the other tests.
+    mine = bundled_batch.copy(tmp_path)
+    data, out = mine.data, mine.out
     again = cli("batch", "--data", data, "--out", out, "--jobs", "2")
     assert again.returncode == 0, again.stderr
     assert f"batch: 0 made, {len(jobs)} up to date, 0 failed" in again.stdout
@@ -211,18 +184,21 @@ def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_dask_batch_makes_the_same_bytes_as_a_local_batch(
-    dask_scheduler: str, bundled: Batched, tmp_path: Path
+    dask_scheduler: str, bundled_batch: Batched, tmp_path: Path
 ) -> None:
-    """The briefs and country reports on the cluster, compared with the module's local batch."""
+    """The briefs and country reports of the latest year on the cluster, compared with the run's local batch."""
     kinds = ("brief", "country")
+    year = max(job.year for job in jobs_of(bundled_batch.data, kinds))
     out = tmp_path / "dask"
-    summary = run_batch(bundled.data, BatchOptions(out_dir=out, kinds=kinds, scheduler=dask_scheduler))
+    options = BatchOptions(out_dir=out, kinds=kinds, years=(year,), scheduler=dask_scheduler)
+    summary = run_batch(bundled_batch.data, options)
     assert summary.failures == [], summary.failures
-    jobs = jobs_of(bundled.data, kinds)
+    jobs = [job for job in jobs_of(bundled_batch.data, kinds) if job.year == year]
+    assert {job.kind for job in jobs} == set(kinds)
     assert (summary.made, summary.skipped, summary.failed) == (len(jobs), 0, 0)
 
-    assert bundled.result.returncode == 0, bundled.result.stderr
-    local = read_manifest(bundled.out)
+    assert bundled_batch.result.returncode == 0, bundled_batch.result.stderr
+    local = read_manifest(bundled_batch.out)
     remote = read_manifest(out)
     assert set(remote) == {job.id for job in jobs} == by_status(remote, "ok")
     for job_id, entry in remote.items():
@@ -231,21 +207,22 @@ def test_dask_batch_makes_the_same_bytes_as_a_local_batch(
     files = {str(p.relative_to(out)): sha256(p) for p in out.rglob("*") if p.is_file() and p.suffix == ".pdf"}
     assert set(files) == {remote[j]["path"] for j in remote}
     for path, digest in files.items():
-        assert digest == sha256(bundled.out / path), path
+        assert digest == sha256(bundled_batch.out / path), path
     assert_pdfs_match_manifest(out, remote)
 
 
 # --- 7. compendiums ----------------------------------------------------------------------------
 
 
-def test_compendium_merges_each_office_year_with_contents_and_bookmarks(bundled: Batched, tmp_path: Path) -> None:
-    assert bundled.result.returncode == 0, bundled.result.stderr
-    out = copy_output(bundled, tmp_path / "out")
-    result = cli("batch", "--data", bundled.data, "--out", out, "--jobs", "2", "--compendium")
+def test_compendium_merges_each_office_year_with_contents_and_bookmarks(bundled_batch: Batched, tmp_path: Path) -> None:
+    assert bundled_batch.result.returncode == 0, bundled_batch.result.stderr
+    mine = bundled_batch.copy(tmp_path)
+    out = mine.out
+    result = cli("batch", "--data", mine.data, "--out", out, "--jobs", "2", "--compendium")
     assert result.returncode == 0, result.stdout + result.stderr
     entries = read_manifest(out)
     assert counts(result.stdout) == (0, len(entries), 0)  # the reports are up to date: only merged
-    dataset = load_dataset(bundled.data)
+    dataset = load_dataset(mine.data)
 
     countries = sorted((e["key"], e["year"]) for e in entries.values() if e["kind"] == "country")
     assert countries and {office for office, _ in countries} == {o.office for o in dataset.outcomes.values()}
