@@ -1,4 +1,4 @@
-"""The year-end batch on generated data: a large library run, a broken outcome, SIGTERM and the
+"""The year-end batch on generated data: its manifest, a broken outcome, SIGTERM and the
 rerun, --retry-failed and --force, and failures a batch must survive.
 
 Split from ``test_batch.py`` (the bundled data and Dask) so the two halves run in parallel.
@@ -49,7 +49,7 @@ from ..conftest import DATA
 #: tests are about the batch, not the reports' content.
 SMALL: dict[str, Any] = {"indicators": (1, 3), "funders": (1, 3)}
 
-# --- 1. a large generated batch, through the library ----------------------------------------
+# --- 1. the manifest of a finished generated batch ------------------------------------------
 
 
 def _years_with_data(file: Path) -> set[int]:
@@ -60,20 +60,26 @@ def _years_with_data(file: Path) -> set[int]:
     return {year for year in years if raw["period"]["start"] <= year <= raw["period"]["end"]}
 
 
-def test_generated_batch_manifest_lists_every_report_with_its_checksum_pages_and_size(tmp_path: Path) -> None:
-    data = write_dataset(tmp_path / "data", 6, seed=7, note_words=NOTE_WORDS, **SMALL)
-    out = tmp_path / "out"
+def test_generated_batch_manifest_lists_every_report_with_its_checksum_pages_and_size(
+    interrupted: StopAndRerun, tmp_path: Path
+) -> None:
+    """The generated batch of ``interrupted`` once its rerun finished (the batch of sections 4 and 5:
+    rendering the same briefs again here would prove nothing more); then a library run on a copy."""
+    data = interrupted.data
     expected = {job.id: job for job in jobs_of(data, ("brief",))}
     # A brief per outcome and year with data, read from the files here (every outcome has a report year).
     from_files = {(f.stem, year) for f in (data / "outcomes").glob("*.yaml") for year in _years_with_data(f)}
     assert {(job.key, job.year) for job in expected.values()} == from_files
     assert len({job.year for job in expected.values()}) > 1
+    assert interrupted.rerun is not None and interrupted.rerun.returncode == 0, interrupted.rerun
 
-    summary = run_batch(data, BatchOptions(out_dir=out, kinds=("brief",), workers=2))
+    out = shutil.copytree(interrupted.out, tmp_path / "out")
+    summary = run_batch(data, BatchOptions(out_dir=out, kinds=("brief",), workers=2))  # through the library
 
     assert summary.failures == [] and summary.failed == 0
-    assert (summary.made, summary.skipped) == (len(expected), 0)
+    assert (summary.made, summary.skipped) == (0, len(expected))
     entries = read_manifest(out)
+    assert entries == interrupted.rerun_entries
     assert set(entries) == set(expected)
     for job_id, entry in entries.items():
         job = expected[job_id]

@@ -1,9 +1,12 @@
 """From batch to release on the bundled data, as a user runs it: batch -> approve some reports ->
 edit one figure -> batch again (it says which cleared reports it re-opened) -> status shows them
 with the diff -> diff OLD NEW shows the exact figure -> release copies only what is still
-cleared. Tampering with a released file or with approvals.json is detected.
+cleared; a release for one year holds every report of that year. Tampering with a released file
+or with approvals.json is detected.
 
-One pair of batches (brief and donor reports of 2024) serves the whole module.
+The module starts from a copy of the run's batch of the bundled data (``bundled_batch``, every
+kind and year): its first batch here only finds every report up to date, its second (the reports
+of 2024) makes those of them the edit changed.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ from typing import Any
 import pytest
 import yaml
 
-from ..batchutil import cli, read_manifest
-from ..conftest import DATA
+from reportgen.load import load_dataset
+
+from ..batchutil import cli, jobs_of, read_manifest
+from ..conftest import Batched
 
 YEAR = "2024"
+RELEASED = "2023"  # the year released on its own
 EDITED = "mex-justice"  # the outcome whose figure the test edits
 CLEARANCE = "  clearance:\n    brief: [programme, finance]\n    donor: [finance]\n"
 
@@ -38,8 +44,8 @@ class Flow:
     after: dict[str, dict[str, Any]]
 
 
-def _batch(data: Path, out: Path) -> str:
-    result = cli("batch", "--data", data, "--out", out, "--kinds", "brief,donor", "--year", YEAR, "--jobs", "2")
+def _batch(data: Path, out: Path, *only: str) -> str:
+    result = cli("batch", "--data", data, "--out", out, "--jobs", "2", *only)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -67,12 +73,15 @@ def _edit_figure(data: Path) -> tuple[str, int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def flow(tmp_path_factory: pytest.TempPathFactory) -> Flow:
+def flow(tmp_path_factory: pytest.TempPathFactory, bundled_batch: Batched) -> Flow:
     root = tmp_path_factory.mktemp("release")
-    data, out, old = root / "data", root / "out", root / "old"
-    shutil.copytree(DATA, data)
+    assert bundled_batch.result.returncode == 0, bundled_batch.result.stdout + bundled_batch.result.stderr
+    mine = bundled_batch.copy(root)
+    data, out, old = mine.data, mine.out, root / "old"
     org = data / "organization.yaml"
     org.write_text(org.read_text(encoding="utf-8").replace("organization:\n", "organization:\n" + CLEARANCE, 1))
+    # Clearance is in no report: every report is up to date (unless reportgen's code changed since the run's
+    # batch), and the kept models learn the roles each kind now requires.
     _batch(data, out)
     before = read_manifest(out)
     shutil.copytree(out, old)
@@ -86,7 +95,7 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> Flow:
         for role in roles:
             _approve(out, path, "Ana Ruiz" if role == "programme" else "Ben Okafor", role)
     edit = _edit_figure(data)
-    stdout = _batch(data, out)
+    stdout = _batch(data, out, "--year", YEAR)  # the reports of YEAR are remade; the others are kept as they were
     return Flow(data, old, out, stdout, approved, edit, before, read_manifest(out))
 
 
@@ -164,10 +173,18 @@ def test_diff_shows_the_exact_figure_old_to_new(flow: Flow, tmp_path: Path) -> N
     assert all(r["state"] == "unchanged" for p, r in reports.items() if p not in moved)
     # Only the reports made from the edited outcome show a changed figure; the others moved only if
     # reportgen's code changed between the batches (presentation).
-    uses = {f"briefs/{EDITED}-{YEAR}.pdf"} | {f"donors/{partner}-{YEAR}.pdf"}
-    assert {p for p, r in reports.items() if r["state"] == "changed"} <= uses | {
-        f"donors/{c['partner']}-{YEAR}.pdf"
-        for c in yaml.safe_load((flow.data / "outcomes" / f"{EDITED}.yaml").read_text())["contributions"]
+    outcome = load_dataset(flow.data).outcomes[EDITED]
+
+    def uses(entry: dict[str, Any]) -> bool:  # the reports that print the outcome (as in test_batch.py)
+        if entry["kind"] == "brief":
+            return bool(entry["key"] == EDITED)
+        if entry["kind"] == "country":
+            return entry["key"] == outcome.office and entry["year"] in outcome.period
+        return any(c.partner == entry["key"] and c.year <= entry["year"] for c in outcome.contributions)
+
+    assert uses(flow.after[f"brief/{EDITED}/{YEAR}/-"])
+    assert {p for p, r in reports.items() if r["state"] == "changed"} <= {
+        e["path"] for e in flow.after.values() if uses(e)
     }
 
     html = page.read_text(encoding="utf-8")
@@ -280,3 +297,31 @@ def test_approve_refuses_a_role_the_kind_does_not_require_and_a_changed_file(flo
     changed = cli("approve", report, "--by", "Ana Ruiz", "--role", "programme")
     assert changed.returncode == 2 and "not the file the batch made" in changed.stderr
     assert json.loads((out / "approvals.json").read_text()) == json.loads((flow.out / "approvals.json").read_text())
+
+
+def test_a_release_for_one_year_holds_every_report_of_that_year(flow: Flow, tmp_path: Path) -> None:
+    """Every report of RELEASED (briefs, donor and country reports, as the data supports them) cleared by
+    the roles its kind requires: ``release --year`` copies exactly those, refuses nothing, leaves other years out."""
+    out = shutil.copytree(flow.out, tmp_path / "out")
+    wanted = {job.path(out).relative_to(out).as_posix(): job.kind for job in jobs_of(flow.data)
+              if job.year == int(RELEASED)}  # fmt: skip
+    assert set(wanted.values()) == {"brief", "donor", "country"}
+    roles = {"brief": ["programme", "finance"], "donor": ["finance"], "country": ["programme"]}
+    for role in ("programme", "finance"):
+        paths = sorted(out / p for p, kind_name in wanted.items() if role in roles[kind_name])
+        done = cli("approve", *paths, "--by", "Ana Ruiz", "--role", role)
+        assert done.returncode == 0, done.stderr
+    target = tmp_path / "release"
+
+    result = cli("release", out, "--to", target, "--year", RELEASED)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    assert files == set(wanted) | {"release.json"}
+    manifest = json.loads((target / "release.json").read_text(encoding="utf-8"))
+    assert (manifest["year"], manifest["refused"]) == (int(RELEASED), [])
+    assert cli("release", "--check", target).returncode == 0
+    every_year = cli("release", out, "--to", target)  # the folder holds one year's release: not another
+    assert every_year.returncode == 2 and f"holds a release of the year {RELEASED}" in every_year.stderr
+    none = cli("release", out, "--to", tmp_path / "none", "--year", "1999")
+    assert none.returncode == 2 and "holds no report of 1999" in none.stderr
