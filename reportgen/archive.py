@@ -74,15 +74,25 @@ def source_files(
             as_of,
         )
     ]
-    for name in ["organization", *used]:
-        path = dataset.source_of(name)
+    originals = [("organization file", dataset.organization_file)]
+    originals += [(f"outcome file {name}", dataset.source_of(name)) for name in used]
+    for kind_of, path in originals:
         if path is not None and path.is_file():
-            kind_of = "organization file" if name == "organization" else f"outcome file {name}"
             # read as the loader read it: inside the data folder, a regular file, within its size limit
             limit = "json_max_bytes" if path.suffix.lower() == ".json" else "yaml_max_bytes"
             original = read_bytes(path, root=dataset.root, limit=limit)
-            files.append(SourceFile(f"original-{path.name}", original, f"Original {kind_of}", "Source", as_of))
+            files.append(SourceFile(_original_name(dataset, path), original, f"Original {kind_of}", "Source", as_of))
     return tuple(sorted(files, key=lambda f: f.name))  # the PDF's name tree of embedded files must be sorted
+
+
+def _original_name(dataset: Dataset, path: Path) -> str:
+    """``original-`` and the file's place in the data folder (``original-outcomes-mex-justice.yaml``), so an
+    outcome file never takes the organization file's name, whatever the outcome is called."""
+    try:
+        place = path.resolve().relative_to(dataset.root.resolve())
+    except ValueError:
+        place = Path(path.name)
+    return "original-" + "-".join(place.parts)
 
 
 def attachments_of(pdf_path: Path) -> dict[str, bytes]:

@@ -162,7 +162,7 @@ def _remove_partials(out_dir: Path) -> None:
 
 def _source(dataset: Dataset, job: Job) -> str:
     """The data file a report comes from (its outcome's file, else organization.yaml)."""
-    path = dataset.source_of(job.key) if job.kind == "brief" else dataset.source_of("organization")
+    path = dataset.source_of(job.key) if job.kind == "brief" else dataset.organization_file
     return str(path or dataset.root)
 
 

@@ -149,7 +149,8 @@ def _load_dataset(root: Path, skip_invalid: bool) -> Dataset:
         offices=offices,
         partners=partners,
         outcomes={outcome.id: outcome for outcome, _ in outcomes},
-        sources={ORGANIZATION_STEM: org_doc.file, **{o.id: d.file for o, d in outcomes}},
+        sources={o.id: d.file for o, d in outcomes},
+        organization_file=org_doc.file,
         warnings=tuple(warnings),
         rejected=rejected,
     )

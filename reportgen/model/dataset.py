@@ -40,7 +40,8 @@ class Dataset:
     offices: Mapping[str, Office]
     partners: Mapping[str, Partner]
     outcomes: Mapping[str, Outcome]
-    sources: Mapping[str, Path] = field(default_factory=dict)
+    sources: Mapping[str, Path] = field(default_factory=dict)  # outcome id -> its data file
+    organization_file: Path | None = None  # not in ``sources``: an outcome may be called "organization"
     warnings: tuple[Issue, ...] = ()
     rejected: tuple[RejectedOutcome, ...] = ()
     names_in: str | None = None  # the language names are put in for a report (reportgen.build.names)
@@ -56,4 +57,5 @@ class Dataset:
         return self.offices[outcome.office]
 
     def source_of(self, outcome_id: str) -> Path | None:
+        """The data file outcome ``outcome_id`` was read from."""
         return self.sources.get(outcome_id)

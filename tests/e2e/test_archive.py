@@ -57,7 +57,7 @@ def test_original_data_files_are_attached_unchanged(archived: dict[str, Path], d
     files = attachments_of(archived["brief"])
     source = dataset.source_of("mex-justice")
     assert source is not None
-    assert files[f"original-{source.name}"] == source.read_bytes()
+    assert files[f"original-outcomes-{source.name}"] == source.read_bytes()
 
 
 def test_default_output_is_pdf_ua_without_attachments(rendered: dict[str, Path]) -> None:
@@ -103,3 +103,25 @@ def test_an_archival_batch_makes_verified_pdfs_that_carry_their_data(dataset: Da
             dataset, found.key, found.year, found.lang, found.locale
         )
     assert summary.timings.calls["verify"] == summary.made  # checked in the workers
+
+
+def test_an_outcome_called_organization_is_not_taken_for_the_organization_file(data_copy: Path, tmp_path: Path) -> None:
+    """The organization's file and the outcomes' files are kept apart: an outcome whose id is
+    ``organization`` is attached as that outcome's file, and organization.yaml as the organization's."""
+    from reportgen import load_dataset
+
+    outcome = data_copy / "outcomes" / "organization.yaml"
+    text = (data_copy / "outcomes" / "mex-evaw.yaml").read_text(encoding="utf-8")
+    outcome.write_text(text.replace("id: mex-evaw", "id: organization", 1), encoding="utf-8")
+    (data_copy / "outcomes" / "mex-evaw.yaml").unlink()
+    dataset = load_dataset(data_copy)
+    assert dataset.source_of("organization") == outcome
+    assert dataset.organization_file == data_copy / "organization.yaml"
+    path = write_report(dataset, "brief", "organization", tmp_path / "b.pdf", options=RenderOptions(archive=True))
+    with pikepdf.open(path) as pdf:
+        described = {name: str(spec.description) for name, spec in pdf.attachments.items()}
+    assert described["original-organization.yaml"] == "Original organization file"
+    assert described["original-outcomes-organization.yaml"] == "Original outcome file organization"
+    attached = attachments_of(path)
+    assert attached["original-organization.yaml"] == (data_copy / "organization.yaml").read_bytes()
+    assert attached["original-outcomes-organization.yaml"] == outcome.read_bytes()
