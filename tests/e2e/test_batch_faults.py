@@ -46,7 +46,7 @@ def session_processes(session: int) -> dict[int, str]:
 
 
 def test_killing_the_batch_main_process_with_sigkill_leaves_no_process(tmp_path: Path) -> None:
-    data = write_dataset(tmp_path / "data", 24, seed=5, note_words=NOTE_WORDS)
+    data = write_dataset(tmp_path / "data", 24, seed=5, note_words=NOTE_WORDS, years=(2024, 2024))
     out = tmp_path / "out"
     args = command("batch", "--data", data, "--out", out, "--kinds", "brief", "--jobs", "2")
     main = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -130,7 +130,7 @@ def during(phase: str, monkeypatch: pytest.MonkeyPatch, second: SecondBatch) -> 
 
 @pytest.fixture(scope="module")
 def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_dataset(tmp_path_factory.mktemp("lock") / "data", 4, seed=3, note_words=NOTE_WORDS)
+    return write_dataset(tmp_path_factory.mktemp("lock") / "data", 4, seed=3, note_words=NOTE_WORDS, years=(2024, 2024))
 
 
 @pytest.mark.parametrize("phase", ["loading", "planning", "rendering", "manifest"])

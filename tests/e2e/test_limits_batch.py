@@ -109,7 +109,7 @@ def huge_note(outcome: Path, words: int = HUGE_WORDS) -> None:
 
 def pathological(tmp_path: Path) -> tuple[Path, str]:
     """Three outcomes, briefs only; the second's latest note is 200,000 words. Its job id."""
-    data = write_dataset(tmp_path / "data", 3, seed=5, note_words=NOTE_WORDS)
+    data = write_dataset(tmp_path / "data", 3, seed=5, note_words=NOTE_WORDS, years=(2024, 2024))
     huge_note(data / "outcomes" / "o0002.yaml")
     return data, "brief/o0002/2024/-"
 
@@ -177,7 +177,7 @@ def many_indicators(outcome: Path, count: int = 4000) -> None:
 
 def test_a_report_past_the_memory_limit_is_stopped_and_the_others_are_made(tmp_path: Path) -> None:
     """4,000 indicators: the worker passes 600 MB within seconds; a normal brief needs about 200."""
-    data = write_dataset(tmp_path / "data", 3, seed=5, note_words=NOTE_WORDS)
+    data = write_dataset(tmp_path / "data", 3, seed=5, note_words=NOTE_WORDS, years=(2024, 2024))
     many_indicators(data / "outcomes" / "o0002.yaml")
     out = tmp_path / "out"
     result = cli("batch", "--data", data, "--out", out, "--jobs", "2", "--kinds", "brief",
