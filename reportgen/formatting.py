@@ -2,15 +2,17 @@
 
 Used by the chart stage (alt text, labels) and as Jinja filters. Amounts stay
 Decimal; whole amounts print without decimals (``$98,145``), others with the
-currency's minor units (``$1,250.50``).
+currency's minor units (``$1,250.50``); key figures in whole units (``headline_money``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import Protocol
 
 from babel import Locale
 from babel.dates import format_date
@@ -33,6 +35,35 @@ def money(value: Money, locale: str) -> str:
     pattern.frac_prec = (digits, digits)
     text = str(pattern.apply(value.amount, loc, currency=value.currency, currency_digits=False))
     return _currency_spacing(text)
+
+
+def headline_money(value: Money, locale: str) -> str:
+    """A key figure: ``value`` in whole units (half up), so a strip of figures reads at one precision;
+    the tables beside it give the exact amount (``$1,259,450.75`` -> ``$1,259,451``)."""
+    return money(Money(value.amount.quantize(Decimal(1), rounding=ROUND_HALF_UP), value.currency), locale)
+
+
+class _Split(Protocol):
+    """A total with its development and humanitarian parts (reportgen.build's Split)."""
+
+    @property
+    def total(self) -> Money: ...
+    @property
+    def development(self) -> Money: ...
+    @property
+    def humanitarian(self) -> Money: ...
+
+
+def hides_cents(values: Iterable[Money | _Split | None]) -> bool:
+    """Whether :func:`headline_money` rounds away a fraction of any of ``values`` or of their parts (then the
+    page says that key figures are rounded)."""
+    amounts: list[Money] = []
+    for value in values:
+        if isinstance(value, Money):
+            amounts.append(value)
+        elif value is not None:
+            amounts += [value.total, value.development, value.humanitarian]
+    return any(amount.amount != amount.amount.to_integral_value() for amount in amounts)
 
 
 #: A currency symbol made of letters touching the digits after it (``USD98``) or before it (``98USD``).

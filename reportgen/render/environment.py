@@ -88,6 +88,7 @@ def environment(
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         money=formatting.money,
+        headline_money=formatting.headline_money,
         number=formatting.number,
         percent=formatting.percent,
         long_date=formatting.long_date,
@@ -103,4 +104,5 @@ def environment(
         qr_code=qr_code,
     )
     env.globals["version"] = _version()
+    env.globals["hides_cents"] = formatting.hides_cents
     return env

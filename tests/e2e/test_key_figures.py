@@ -1,6 +1,7 @@
 """Key-figure strips read back from the PDFs: the figures of one strip share a baseline however many
 lines their labels take ("100% / 0%" sat lower than its neighbours under a label of three lines,
-"No data available" higher), in both themes and in every language."""
+"No data available" higher), no label touches its figure (a three-line label sat on it), and money is
+in whole units (``$1,259,450.75`` beside ``$5,028,776``), in both themes and in every language."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def _lists(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-def _figure_spans(listing: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """The second span of each item (the figure, after its label), or None when an item is not a
+def _figure_spans(listing: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]] | None:
+    """The first two spans of each item (its label and its figure), or None when an item is not a
     label and a figure (a list of another kind)."""
     spans = []
     for item in listing.get("children", []):
@@ -46,14 +47,15 @@ def _figure_spans(listing: dict[str, Any]) -> list[dict[str, Any]] | None:
         parts = body.get("children", [])
         if len(parts) < 2 or any(part["type"] != "Span" for part in parts):
             return None
-        spans.append(parts[1])
+        spans.append((parts[0], parts[1]))
     return spans or None
 
 
-def strips(pdf: Path) -> list[tuple[int, list[tuple[str, float]]]]:
-    """(page, [(figure, baseline)]) of every key-figure strip: a tagged list whose every item is a
-    label span followed by a figure span set at figure size. The baseline is that of the figure's
-    first line, from the top of the page, in points. Only the pages with such lists are read."""
+def strips(pdf: Path) -> list[tuple[int, list[tuple[str, float, float]]]]:
+    """(page, [(figure, baseline, clearance)]) of every key-figure strip: a tagged list whose every item
+    is a label span followed by a figure span set at figure size. The baseline is that of the figure's
+    first line, from the top of the page, in points; the clearance is how far the figure's top is below
+    its label's lowest glyph. Only the pages with such lists are read."""
     found = []
     with pdfplumber.open(pdf) as document:
         candidates = [(lst, spans) for lst in _lists(document.structure_tree) if (spans := _figure_spans(lst))]
@@ -68,23 +70,32 @@ def strips(pdf: Path) -> list[tuple[int, list[tuple[str, float]]]]:
                         pages[number].setdefault(char["mcid"], []).append(char)
             chars, height = pages[number], float(document.pages[number - 1].height)
             figures = []
-            for span in spans:
+            for label_span, span in spans:
                 figure = [c for m in _mcids(span) for c in chars.get(m, [])]
                 if not figure or max(c["size"] for c in figure) < FIGURE_SIZE:
                     break
+                label = [c for m in _mcids(label_span) for c in chars.get(m, [])]
                 first = min(figure, key=lambda c: (round(height - c["matrix"][5], 1), c["x0"]))
-                figures.append(("".join(c["text"] for c in figure), height - first["matrix"][5]))
+                clearance = min(c["top"] for c in figure) - max((c["bottom"] for c in label), default=0.0)
+                figures.append(("".join(c["text"] for c in figure), height - first["matrix"][5], clearance))
             else:
                 found.append((number, figures))
     return found
 
 
+#: A decimal part of two digits at the end of an amount (not a group of three): cents a key figure should not show.
+CENTS = re.compile(r"\d[.,]\d{2}(?!\d)(?=\D*$)")
+
+
 def assert_one_baseline(pdf: Path) -> int:
-    """Every strip of ``pdf`` on one baseline (to a hundredth of a point); returns how many strips."""
+    """Every strip of ``pdf`` on one baseline (to a hundredth of a point), each figure clear of its
+    label and without cents; returns how many strips."""
     found = strips(pdf)
     for page, figures in found:
-        baselines = [round(baseline, 2) for _text, baseline in figures]
+        baselines = [round(baseline, 2) for _text, baseline, _clearance in figures]
         assert max(baselines) - min(baselines) <= 0.05, f"{pdf.name} page {page}: {figures}"
+        assert all(clearance >= 1 for _text, _baseline, clearance in figures), f"{pdf.name} page {page}: {figures}"
+        assert not [text for text, *_ in figures if "%" not in text and CENTS.search(text)], (pdf.name, figures)
     return len(found)
 
 
