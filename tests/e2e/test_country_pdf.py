@@ -10,7 +10,7 @@ import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,11 @@ def reports(dataset: Dataset) -> dict[str, CountryReport]:
 
 def usd(amount: Decimal) -> str:
     return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
+
+
+def headline(amount: Decimal) -> str:
+    """A key figure: whole units, rounded half up (the tables give cents)."""
+    return usd(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def split_text(total: Decimal, dev: Decimal, hum: Decimal) -> str:
@@ -240,14 +245,14 @@ def test_executive_summary_totals_are_sums_of_the_offices_rows(
     covered = (
         f"{running} OF {every} OUTCOMES" if running < every else f"ALL {running} OUTCOMES" if every > 1 else "1 OUTCOME"
     )
-    assert f"CONTRIBUTIONS IN {year} {usd(in_year)}" in figures
-    assert f"CONTRIBUTIONS {first}–{last}, {covered} {usd(period)}" in figures
+    assert f"CONTRIBUTIONS IN {year} {headline(in_year)}" in figures
+    assert f"CONTRIBUTIONS {first}–{last}, {covered} {headline(period)}" in figures
     assert f"FUNDING PARTNERS {first}–{last}, {covered} {len({r.partner for r in rows})}" in figures
     assert f"OUTCOMES RUNNING IN {year} {running}" in figures
     hum_share = round(humanitarian / period * 100)
     assert f"DEVELOPMENT / HUMANITARIAN {first}–{last}, {covered} {100 - hum_share}% / {hum_share}%" in figures
-    assert f"BUDGET {year} {usd(budget)}" in figures
-    assert f"EXPENDITURE {year} {usd(spent)}" in figures
+    assert f"BUDGET {year} {headline(budget)}" in figures
+    assert f"EXPENDITURE {year} {headline(spent)}" in figures
     assert f"DELIVERY RATE {year} {round(spent / planned * 100)}%" in figures
     glance = table(tagged[office], "Executive summary", "OUTCOME", f"Outcomes in {year}")
     assert glance[-1][0] == "Total"

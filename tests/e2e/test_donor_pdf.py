@@ -10,7 +10,7 @@ import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,11 @@ TOC_LINE = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)$")
 def usd(amount: Decimal) -> str:
     """``$1,234`` or ``$1,234.50``: cents only when there are any."""
     return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
+
+
+def headline(amount: Decimal) -> str:
+    """A key figure: whole units, rounded half up (the tables give cents)."""
+    return usd(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def amount(row: Contribution) -> Decimal:
@@ -247,9 +252,9 @@ def test_overview_figures_are_the_sums_of_the_rows(dataset: Dataset, reports: di
         period = sum((amount(r) for _, r in exp.rows), Decimal(0))
         in_year = sum((amount(r) for r in by_year[exp.year]), Decimal(0))
         overview = section(rendered.pdf, "Overview")
-        assert f"CONTRIBUTED IN {exp.year} {usd(in_year)}" in overview
+        assert f"CONTRIBUTED IN {exp.year} {headline(in_year)}" in overview
         span = f"{first}–{exp.year}" if first < exp.year else f"UP TO {exp.year}"
-        assert f"CONTRIBUTED {span} {usd(period)}" in overview
+        assert f"CONTRIBUTED {span} {headline(period)}" in overview
         assert f"OUTCOMES FUNDED IN {exp.year} {len(exp.in_year())}" in overview
         countries = {dataset.offices[dataset.outcomes[oid].office].country for oid in exp.in_year()}
         assert f"COUNTRIES IN {exp.year} {len(countries)}" in overview
@@ -297,8 +302,11 @@ def test_chapters_give_the_partners_figures_for_the_outcome(dataset: Dataset, re
             page = section(rendered.pdf, f"{exp.title(outcome, dataset)} — {dataset.offices[outcome.office].country}")
             everyone = sum((amount(c) for c in outcome.contributions if c.year == exp.year), Decimal(0))
             over_period = sum((amount(r) for o, r in exp.rows if o.id == oid), Decimal(0))
-            assert f"CONTRIBUTION IN {exp.year} {usd(mine)}" in page
-            assert percent(mine / everyone, "en_US") in page and f"of {usd(everyone)} from all funding partners" in page
+            assert f"CONTRIBUTION IN {exp.year} {headline(mine)}" in page
+            assert (
+                percent(mine / everyone, "en_US") in page
+                and f"of {headline(everyone)} from all funding partners" in page
+            )
             assert usd(over_period) in page
             statement = localize(outcome.statement, "en", dataset.organization.language).text
             assert norm(statement)[:80] in page
