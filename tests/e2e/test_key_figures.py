@@ -104,6 +104,17 @@ def pdfs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return bundled_pdfs(request, tmp_path_factory)
 
 
+def test_no_strip_prints_the_same_figure_twice(pdfs: list[Path]) -> None:
+    """A brief, donor or country report whose contributions span only the report year (a brief for
+    an outcome's first year) printed "Contributions in 2021  $242,000" twice: once for the year and
+    once for the period. Every report of every year of the bundled data is read."""
+    assert len(pdfs) > len({(pdf.parent.name, re.sub(r"-\d{4}$", "", pdf.stem)) for pdf in pdfs})  # several years
+    for pdf in pdfs:
+        for page, figures in strips(pdf):
+            money = [text for text, *_ in figures if re.search(r"\d{3}", text) and "%" not in text]
+            assert len(money) == len(set(money)), f"{pdf.name} page {page}: {figures}"
+
+
 def test_every_bundled_strip_sits_on_one_baseline(pdfs: list[Path]) -> None:
     """Every bundled report (the latest year of each), default theme: the country report's strip
     with a three-line label and the brief's "No data available" among them."""
