@@ -21,6 +21,7 @@ from types import FrameType
 from typing import Protocol
 
 from ..atomic import write_atomic
+from ..digest import sha256_of
 from ..errors import ReportgenError
 from ..kinds import kind
 from ..load import load_dataset
@@ -143,14 +144,6 @@ def _stop_on_signals() -> Iterator[list[int]]:
         yield received
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _remove_partials(out_dir: Path) -> None:
@@ -286,7 +279,7 @@ def _run(data_dir: Path, options: BatchOptions, progress: Progress, timings: Tim
                     if (
                         previous.status == "ok"
                         and target.is_file()
-                        and _sha256(target) == previous.sha256
+                        and sha256_of(target) == previous.sha256
                         and docx_there
                     ):
                         summary.skipped += 1

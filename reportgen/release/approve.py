@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..batch.manifest import MANIFEST_JSON, Manifest
+from ..digest import sha256_of
 from ..errors import UsageError
 from . import approvals, snapshot
-from .status import file_sha256
 
 
 def output_of(pdf: Path) -> Path:
@@ -31,7 +31,7 @@ def _request(out: Path, manifest: Manifest, pdf: Path, role: str) -> approvals.R
         raise UsageError(f"{pdf}: not a report of the batch in {out} (not in its {MANIFEST_JSON})")
     if entry.status != "ok":
         raise UsageError(f"{pdf}: the batch could not make it ({entry.error}); nothing to clear")
-    if file_sha256(pdf) != entry.sha256:
+    if sha256_of(pdf) != entry.sha256:
         raise UsageError(f"{pdf}: not the file the batch made (its sha256 differs from {MANIFEST_JSON})")
     kept = snapshot.load(out, entry.fingerprint)
     if kept is not None and kept.required_roles and role not in kept.required_roles:

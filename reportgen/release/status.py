@@ -12,11 +12,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..batch.manifest import Entry, Manifest
+from ..digest import sha256_of
 from ..errors import UsageError
 from . import approvals, snapshot
 from .diff import ReportDiff, compare_models, output_folder
@@ -41,21 +41,13 @@ class ReportStatus:
         return self.entry.path
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _problems(out: Path, entry: Entry, kept: snapshot.Snapshot | None) -> list[str]:
     if entry.status != "ok":
         return [entry.error or "the batch could not make it"]
     file = out / entry.path
     if not file.is_file():
         return [f"{entry.path} is missing"]
-    if file_sha256(file) != entry.sha256:
+    if sha256_of(file) != entry.sha256:
         return [f"{entry.path} is not the file the batch made (its sha256 differs from the manifest's)"]
     if kept is None:
         return ["the batch kept no report model for it (run reportgen batch again)"]
