@@ -277,7 +277,7 @@ def test_overview_figures_are_the_sums_of_the_rows(dataset: Dataset, reports: di
                     usd(sum((amount(c) for c in contributions), Decimal(0))),
                 ]
             else:
-                assert row[1:] == ["No contribution recorded"]
+                assert row[1:] == ["No data available"]
         assert [int(r[0]) for r in years[:-1]] == list(range(first, exp.year + 1))
 
 

@@ -66,7 +66,7 @@ def test_resources_total_per_currency_never_across(english: TaggedPdf, rich: Dat
     assert usd_line.expenditure is not None
     assert rows["Total in USD"][2] == money(Money(usd_line.expenditure.total, "USD"), "en_GB")
     # 2021: budget in EUR, expenditure in USD: no delivery rate; 2022: both in EUR
-    assert rows["2021"][3] == "–"
+    assert rows["2021"][3] == "No data available"
     line_2022 = next(line for line in lines if line.year == 2022)
     assert line_2022.budget and line_2022.expenditure
     assert rows["2022"][3] == f"{line_2022.expenditure.total / line_2022.budget.total:.0%}"
@@ -93,7 +93,7 @@ def test_results_are_grouped_with_levels_targets_and_comments(english: TaggedPdf
     assert rows[2] == ["OUTPUT CSOs included in the programme"]  # one heading for both of its indicators
     assert rows[3] == [
         "Number of women-led CSOs included in the programme Baseline: Organisations already partnered in 2020",
-        "number", "5 2021", "12 2024", "6 target 6", "8 target 9", "–",
+        "number", "5 2021", "12 2024", "6 target 6", "8 target 9", "No data available",
     ]  # fmt: skip
     assert rows[4][0] == "Number of youth-led CSOs included in the programme"
     assert rows[5] == ["OUTCOME Survivors get a response"]
