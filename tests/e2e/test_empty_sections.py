@@ -7,6 +7,7 @@ outcome lacks its indicators, strategic plan, SDGs and budget, rendered in Frenc
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -48,6 +49,7 @@ def pdfs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return bundled_pdfs(request, tmp_path_factory)
 
 
+@functools.cache  # the two tests over every bundled report read each once
 def pdf_text(path: Path) -> str:
     """The PDF's text by poppler's pdftotext (fast enough for every bundled report), whitespace collapsed."""
     return norm(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
