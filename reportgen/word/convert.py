@@ -139,6 +139,11 @@ def _field(instruction: str, paragraph: Paragraph, placeholder: str = "") -> Non
         paragraph._p.append(run)
 
 
+#: Characters of room a cell that never wraps needs beyond its text: its margins, and the slack for
+#: figures and capitals set wider than an average character (LibreOffice wraps "28.5%" at +3).
+FIGURE_ROOM = 6
+
+
 def _widths(table: Table, lengths: list[int], text_width: int) -> None:
     """Column widths shared out over the text column in proportion to their longest line."""
     total = sum(lengths)
@@ -464,7 +469,9 @@ class Converter:
         for index, (header, _) in enumerate(groups):
             if header:
                 table.rows[index]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        lengths = [1] * width
+        lengths = [1] * width  # per column: its longest line, which sets its share of the width
+        words = [1] * width  # per column: the longest word of a cell that may wrap (a note, a header)
+        figure_lengths: dict[int, int] = {}  # columns of figures: their longest figure
         for index, column, rows, span, cell in placed:
             header = groups[index][0]
             target = table.cell(index, column)
@@ -473,13 +480,25 @@ class Converter:
             paragraph = target.paragraphs[0]
             paragraph.style = self.document.styles[CELL_STYLE]
             self._inline_content(paragraph, cell, {"bold": header or cell.tag == "th"})
+            note = bool(cell.find_class("no-data"))  # "No data available" in a column of figures: it may wrap
+            numeric = "num" in _classes(cell) and not note
             if span == 1:
                 longest = max((len(line) for line in paragraph.text.splitlines()), default=1)
                 lengths[column] = max(lengths[column], min(longest, 40) + 3)  # cell margins
-            if "num" in _classes(cell):
+                if numeric:
+                    figure_lengths[column] = max(figure_lengths.get(column, 1), longest + FIGURE_ROOM)
+                else:  # a word is never broken: a column is at least as wide as its longest word
+                    words[column] = max([words[column], *(len(word) + FIGURE_ROOM for word in paragraph.text.split())])
+                    lengths[column] = max(lengths[column], words[column])
+            if numeric:
                 target._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+            if numeric or note:
                 for each in target.paragraphs:
                     each.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # A column of figures (kept on one line) is as wide as its figures; a note in it such as
+        # "No data available" wraps instead of taking the width the figures of other columns need.
+        for column, figure_length in figure_lengths.items():
+            lengths[column] = max(figure_length, words[column])
         section = self.document.sections[-1]
         _widths(
             table,
