@@ -35,7 +35,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 #: (kind, key, year): each prints the partner renamed below.
 REPORTS = (("brief", "mex-justice", 2024), ("donor", "mex-gov", 2024), ("country", "mex", 2024))
 #: The partner's entry: its name (the briefs' tables) and short name (titles, the other tables).
-PARTNER = "    name: Mexico\n    type: Government\n    short_name: Government of Mexico\n"
+PARTNER = (
+    "    name:\n      en: Mexico\n      es: México\n      fr: Mexique\n    type: Government\n"
+    "    short_name:\n      en: Government of Mexico\n      es: Gobierno de México\n      fr: Gouvernement du Mexique\n"
+)
 TARGET_SECONDS = 2.0  # the issue's "about two seconds"
 
 
