@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from reportgen import load_dataset
 from reportgen.batch import Job, plan
+from reportgen.cli import main
 
 KINDS = ("brief", "donor", "country")
 FOLDERS = {"brief": "briefs", "donor": "donors", "country": "countries"}
@@ -41,6 +43,14 @@ def command(*args: str | Path) -> list[str]:
 
 def cli(*args: str | Path, timeout: float = BATCH_TIMEOUT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command(*args), capture_output=True, text=True, timeout=timeout)
+
+
+def in_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``reportgen ARGS`` in this process (click's runner: the same command, arguments, exit code and
+    streams), for tests that run the command many times: no Python start with WeasyPrint to import."""
+    words = list(map(str, args))
+    result = CliRunner().invoke(main, words)
+    return subprocess.CompletedProcess(["reportgen", *words], result.exit_code, result.stdout, result.stderr)
 
 
 def start(*args: str | Path) -> subprocess.Popen[str]:

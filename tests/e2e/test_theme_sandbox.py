@@ -19,35 +19,21 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from reportgen.cli import main
 from reportgen.paths import DEFAULT_THEME_DIR
 
+from ..batchutil import cli as run_process
+from ..batchutil import in_process as run
 from ..pdfread import colours, norm
 from ..unit.test_template_sandbox import ESCAPES
 
 ROOT = Path(__file__).resolve().parents[2]
 OVERRIDE = Path("themes", "evil", "templates", "partials", "logo.html")
 SECRET = "TOPSECRET-91c2: a line of a file outside the data folder"
-
-
-def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``reportgen ARGS`` in this process; ``timeout`` is kept for the calls that also run it in a real one."""
-    result = CliRunner().invoke(main, list(args))
-    return subprocess.CompletedProcess(["reportgen", *args], result.exit_code, result.stdout, result.stderr)
-
-
-def run_process(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python -m reportgen ARGS`` in a process of its own."""
-    return subprocess.run(
-        [sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
 
 
 @pytest.fixture(scope="module")

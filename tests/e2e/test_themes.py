@@ -11,22 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from reportgen.cli import main
 from reportgen.paths import DEFAULT_THEME_DIR, THEMES_DIR
 from reportgen.verify import verify
 
+from ..batchutil import in_process as run
 from ..pdfread import TaggedPdf, colours, fonts, norm
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"brief": "briefs/mex-justice-2024.pdf", "donor": "donors/sweden-2024.pdf", "country": "countries/mex-2024.pdf"}
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """``reportgen ARGS``, in this process (click's runner: the same command, exit code and streams)."""
-    result = CliRunner().invoke(main, list(args))
-    return subprocess.CompletedProcess(["reportgen", *args], result.exit_code, result.stdout, result.stderr)
 
 
 def theme_settings(folder: Path) -> dict[str, object]:
